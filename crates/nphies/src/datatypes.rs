@@ -82,7 +82,11 @@ pub struct Reference {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Money {
-    #[serde(default, with = "crate::decimal::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -93,7 +97,11 @@ pub struct Money {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Quantity {
-    #[serde(default, with = "crate::decimal::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
@@ -175,7 +183,12 @@ pub struct HumanName {
 impl HumanName {
     /// The name as one line: `text` when given, else given names and family name.
     pub fn display(&self) -> Option<String> {
-        if let Some(text) = self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(text) = self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             return Some(text.to_owned());
         }
         let parts: Vec<&str> = self

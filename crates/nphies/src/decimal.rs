@@ -102,9 +102,15 @@ mod tests {
 
     #[test]
     fn writes_numbers() -> Result<(), serde_json::Error> {
-        assert_eq!(serde_json::to_string(&Amount(Decimal::new(1219, 1)))?, "121.9");
+        assert_eq!(
+            serde_json::to_string(&Amount(Decimal::new(1219, 1)))?,
+            "121.9"
+        );
         assert_eq!(serde_json::to_string(&Amount(Decimal::from(230)))?, "230");
-        assert_eq!(serde_json::to_string(&Amount(Decimal::new(23000, 2)))?, "230.0");
+        assert_eq!(
+            serde_json::to_string(&Amount(Decimal::new(23000, 2)))?,
+            "230.0"
+        );
         Ok(())
     }
 }

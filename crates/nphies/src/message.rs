@@ -64,7 +64,10 @@ pub fn parse_bundle(value: Value) -> Result<Bundle, Problem> {
         Problem::new(IssueCode::Structure, expression, message)
     };
     let Value::Object(mut map) = value else {
-        return Err(structure(String::new(), "the body must be a JSON object".into()));
+        return Err(structure(
+            String::new(),
+            "the body must be a JSON object".into(),
+        ));
     };
     match map.get("resourceType") {
         Some(Value::String(kind)) if kind == "Bundle" => {}
@@ -88,14 +91,16 @@ pub fn parse_bundle(value: Value) -> Result<Bundle, Problem> {
         Some(_) => return Err(structure("entry".into(), "entry must be an array".into())),
     };
     map.remove("resourceType");
-    let mut bundle: Bundle = serde_path_to_error::deserialize(Value::Object(map))
-        .map_err(|e| {
-            let path = e.path().to_string();
-            structure(path, strip_position(e.into_inner().to_string()))
-        })?;
+    let mut bundle: Bundle = serde_path_to_error::deserialize(Value::Object(map)).map_err(|e| {
+        let path = e.path().to_string();
+        structure(path, strip_position(e.into_inner().to_string()))
+    })?;
     for (i, entry) in entries.into_iter().enumerate() {
         let Value::Object(mut entry) = entry else {
-            return Err(structure(format!("entry[{i}]"), "an entry must be an object".into()));
+            return Err(structure(
+                format!("entry[{i}]"),
+                "an entry must be an object".into(),
+            ));
         };
         let resource = entry.remove("resource");
         let mut parsed: BundleEntry = serde_path_to_error::deserialize(Value::Object(entry))
@@ -119,11 +124,26 @@ pub fn parse_bundle(value: Value) -> Result<Bundle, Problem> {
     Ok(bundle)
 }
 
-fn strip_position(message: String) -> String {
-    match message.find(" at line ") {
-        Some(cut) => message[..cut].to_owned(),
-        None => message,
+/// A serde message made fit to show: without the meaningless position, and without the quoted
+/// input (serde quotes the offending value, which may be a patient's name or identifier).
+pub(crate) fn strip_position(message: String) -> String {
+    let message = match message.find(" at line ") {
+        Some(cut) => &message[..cut],
+        None => message.as_str(),
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
     }
+    out
 }
 
 /// `Claim.use`.
@@ -228,7 +248,8 @@ pub struct PatientRecord {
 /// One billed line of the claim.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimLine {
-    pub sequence: u32,
+    /// Unique within the claim, at most `i32::MAX` (checked on reading).
+    pub sequence: i32,
     pub service_system: Option<String>,
     pub service_code: Option<String>,
     pub service_display: Option<String>,
@@ -282,7 +303,9 @@ impl<'a> BundleIndex<'a> {
             }
             if let Some(resource) = &entry.resource {
                 if let Some(id) = resource.id() {
-                    by_type_id.entry((resource.resource_type(), id)).or_insert(i);
+                    by_type_id
+                        .entry((resource.resource_type(), id))
+                        .or_insert(i);
                 }
             }
         }
@@ -306,7 +329,10 @@ impl<'a> BundleIndex<'a> {
     }
 
     pub fn resource(&self, index: usize) -> Option<&'a Resource> {
-        self.bundle.entry.get(index).and_then(|e| e.resource.as_ref())
+        self.bundle
+            .entry
+            .get(index)
+            .and_then(|e| e.resource.as_ref())
     }
 }
 
@@ -322,7 +348,11 @@ impl ClaimSubmission {
                 "an NPHIES message bundle must have type \"message\"",
             ));
         }
-        let bundle_id = bundle.id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let bundle_id = bundle
+            .id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         if bundle_id.is_none() {
             problems.push(Problem::new(
                 IssueCode::Required,
@@ -418,7 +448,11 @@ impl ClaimSubmission {
                 parsed
             }
             None => {
-                problems.push(Problem::new(IssueCode::Required, at("use"), "Claim.use is required"));
+                problems.push(Problem::new(
+                    IssueCode::Required,
+                    at("use"),
+                    "Claim.use is required",
+                ));
                 None
             }
         };
@@ -442,7 +476,11 @@ impl ClaimSubmission {
                 parsed
             }
             None => {
-                problems.push(Problem::new(IssueCode::Required, at("type"), "Claim.type is required"));
+                problems.push(Problem::new(
+                    IssueCode::Required,
+                    at("type"),
+                    "Claim.type is required",
+                ));
                 None
             }
         };
@@ -474,7 +512,11 @@ impl ClaimSubmission {
                 (None, None)
             }
             None => {
-                problems.push(Problem::new(IssueCode::Required, at("total"), "Claim.total is required"));
+                problems.push(Problem::new(
+                    IssueCode::Required,
+                    at("total"),
+                    "Claim.total is required",
+                ));
                 (None, None)
             }
         };
@@ -494,7 +536,12 @@ impl ClaimSubmission {
             ));
         }
         let receiver = header.destination.first().and_then(|d| d.receiver.as_ref());
-        let payer_license = license_of(&index, claim.insurer.as_ref(), PAYER_LICENSE_SYSTEM, receiver);
+        let payer_license = license_of(
+            &index,
+            claim.insurer.as_ref(),
+            PAYER_LICENSE_SYSTEM,
+            receiver,
+        );
         if payer_license.is_none() {
             problems.push(Problem::new(
                 IssueCode::Required,
@@ -515,17 +562,39 @@ impl ClaimSubmission {
                 "the Claim has no items",
             ));
         }
-        let mut items = Vec::with_capacity(claim.item.len());
+        let mut items: Vec<ClaimLine> = Vec::with_capacity(claim.item.len());
         for (i, item) in claim.item.iter().enumerate() {
-            let Some(sequence) = item.sequence else {
+            let sequence = match item.sequence.map(i32::try_from) {
+                Some(Ok(sequence)) if sequence > 0 => sequence,
+                Some(_) => {
+                    problems.push(Problem::new(
+                        IssueCode::Value,
+                        at(&format!("item[{i}].sequence")),
+                        "an item sequence is a positive integer below 2147483648",
+                    ));
+                    continue;
+                }
+                None => {
+                    problems.push(Problem::new(
+                        IssueCode::Required,
+                        at(&format!("item[{i}].sequence")),
+                        "every item needs a sequence",
+                    ));
+                    continue;
+                }
+            };
+            if items.iter().any(|line| line.sequence == sequence) {
                 problems.push(Problem::new(
-                    IssueCode::Required,
+                    IssueCode::Invariant,
                     at(&format!("item[{i}].sequence")),
-                    "every item needs a sequence",
+                    format!("item sequence {sequence} is used twice: sequences must be unique"),
                 ));
                 continue;
-            };
-            let service = item.product_or_service.as_ref().and_then(|p| p.first_coding());
+            }
+            let service = item
+                .product_or_service
+                .as_ref()
+                .and_then(|p| p.first_coding());
             items.push(ClaimLine {
                 sequence,
                 service_system: service.and_then(|c| c.system.clone()),
@@ -667,7 +736,11 @@ fn read_patient(
     let mut name_ar = None;
     for name in &patient.name {
         if let Some(text) = name.display() {
-            let slot = if is_arabic(&text) { &mut name_ar } else { &mut name_en };
+            let slot = if is_arabic(&text) {
+                &mut name_ar
+            } else {
+                &mut name_en
+            };
             if slot.is_none() {
                 *slot = Some(text);
             }
@@ -682,7 +755,12 @@ fn read_patient(
     };
     Some(PatientRecord {
         identifier_system: identifier.system.clone().unwrap_or_default(),
-        identifier_value: identifier.value.as_deref().unwrap_or_default().trim().to_owned(),
+        identifier_value: identifier
+            .value
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         identifier_type: identifier
             .kind
             .as_ref()

@@ -61,7 +61,11 @@ impl OperationOutcome {
     }
 
     /// A single error, optionally located by a FHIRPath expression.
-    pub fn error(code: IssueCode, diagnostics: impl Into<String>, expression: Option<String>) -> Self {
+    pub fn error(
+        code: IssueCode,
+        diagnostics: impl Into<String>,
+        expression: Option<String>,
+    ) -> Self {
         OperationOutcome::new(vec![OutcomeIssue {
             severity: Severity::Error,
             code,

@@ -390,12 +390,7 @@ pub struct FieldError {
 impl FieldError {
     fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
         let path = err.path().to_string();
-        let message = err.into_inner().to_string();
-        // serde_json appends a position that means nothing for an in-memory value.
-        let message = match message.find(" at line ") {
-            Some(cut) => message[..cut].to_owned(),
-            None => message,
-        };
+        let message = crate::message::strip_position(err.into_inner().to_string());
         FieldError {
             path: if path == "." { String::new() } else { path },
             message,

@@ -79,10 +79,22 @@ fn claim_samples_yield_their_facts() {
             .unwrap_or_else(|p| panic!("{}: {p:?}", want.file));
         let file = &want.file;
         assert_eq!(got.event.as_str(), want.event, "{file}");
-        assert_eq!(Some(got.claim_use), ClaimUse::parse(&want.claim_use), "{file}");
-        assert_eq!(Some(got.claim_type), ClaimType::parse(&want.claim_type), "{file}");
+        assert_eq!(
+            Some(got.claim_use),
+            ClaimUse::parse(&want.claim_use),
+            "{file}"
+        );
+        assert_eq!(
+            Some(got.claim_type),
+            ClaimType::parse(&want.claim_type),
+            "{file}"
+        );
         assert_eq!(got.sub_type, want.sub_type, "{file}");
-        assert_eq!(got.total, Decimal::from_str(&want.total).expect("decimal"), "{file}");
+        assert_eq!(
+            got.total,
+            Decimal::from_str(&want.total).expect("decimal"),
+            "{file}"
+        );
         assert_eq!(got.currency, want.currency, "{file}");
         assert_eq!(got.provider_license, want.provider, "{file}");
         assert_eq!(got.payer_license, want.payer, "{file}");
@@ -96,14 +108,22 @@ fn claim_samples_yield_their_facts() {
 
 #[test]
 fn professional_claim_details() {
-    let bundle = parse_bundle(read(&fixtures().join("nphies-fhir-docs/10 - Claim Professional Request.json")))
-        .expect("bundle");
+    let bundle = parse_bundle(read(
+        &fixtures().join("nphies-fhir-docs/10 - Claim Professional Request.json"),
+    ))
+    .expect("bundle");
     let claim = ClaimSubmission::from_bundle(&bundle).expect("claim");
     assert_eq!(claim.claim_number, "req_296260");
-    assert_eq!(claim.patient.identifier_system, "http://nphies.sa/identifier/iqama");
+    assert_eq!(
+        claim.patient.identifier_system,
+        "http://nphies.sa/identifier/iqama"
+    );
     assert_eq!(claim.patient.identifier_value, "0000000001");
     assert_eq!(claim.patient.identifier_type.as_deref(), Some("PRC"));
-    assert_eq!(claim.patient.name_en.as_deref(), Some("Mariyam Khaled Osman"));
+    assert_eq!(
+        claim.patient.name_en.as_deref(),
+        Some("Mariyam Khaled Osman")
+    );
     assert_eq!(claim.patient.birth_date.as_deref(), Some("1984-12-25"));
     let item = &claim.items[0];
     assert_eq!(item.quantity, Some(Decimal::ONE));
@@ -156,8 +176,14 @@ fn missing_pieces_are_each_reported() {
     let bundle = parse_bundle(value).expect("bundle");
     let problems = ClaimSubmission::from_bundle(&bundle).expect_err("invalid");
     let paths: Vec<&str> = problems.iter().map(|p| p.expression.as_str()).collect();
-    assert!(paths.contains(&"Bundle.entry[1].resource.identifier"), "{paths:?}");
-    assert!(paths.contains(&"Bundle.entry[1].resource.patient.reference"), "{paths:?}");
+    assert!(
+        paths.contains(&"Bundle.entry[1].resource.identifier"),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"Bundle.entry[1].resource.patient.reference"),
+        "{paths:?}"
+    );
 }
 
 #[test]
@@ -166,4 +192,14 @@ fn canonical_json_ignores_formatting_and_key_order() {
     let b: Value = serde_json::from_str(r#"{"a":"s","b":[1,{"x":1,"y":2}]}"#).expect("json");
     assert_eq!(canonical_json(&a), canonical_json(&b));
     assert_eq!(canonical_json(&a), r#"{"a":"s","b":[1,{"x":1,"y":2}]}"#);
+}
+
+#[test]
+fn type_errors_do_not_echo_the_value() {
+    let mut value = read(&fixtures().join("nphies-fhir-docs/10 - Claim Professional Request.json"));
+    value["entry"][3]["resource"]["birthDate"] = serde_json::json!({"secret": 1});
+    value["entry"][1]["resource"]["item"][0]["sequence"] = Value::String("Mariyam Osman".into());
+    let err = parse_bundle(value).expect_err("string sequence");
+    assert!(!err.message.contains("Mariyam"), "{}", err.message);
+    assert!(err.message.contains("invalid type"), "{}", err.message);
 }

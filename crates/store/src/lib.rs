@@ -1,1 +1,277 @@
+//! ClaimLinc persistence: one behaviour on two engines.
+//!
+//! SQLite is the embedded default (WAL mode, one writer connection and a pool of readers);
+//! PostgreSQL is chosen by a `postgres://` URL and keeps every table in schema `healthcare`.
+//! Queries are written once and compiled for each engine by [`on_pool!`]: the SQL and the Rust
+//! around it are the same text, so the engines cannot drift apart. Only the migrations differ,
+//! and only in column types.
 
+pub mod amount;
+mod claims;
+mod patients;
+
+pub use claims::{
+    ClaimDetail, ClaimEvent, ClaimFilter, ClaimItem, ClaimPage, ClaimRecord, ClaimStatus, Cursor,
+    NewClaim, Submission,
+};
+pub use patients::PatientRecord;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The PostgreSQL schema that holds ClaimLinc's tables.
+pub const PG_SCHEMA: &str = "healthcare";
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Runs `$body` with `$pool` bound to the right pool of whichever engine `$store` is.
+/// `$role` is `reader` or `writer`; on PostgreSQL both are the one pool. `$begin` is bound to
+/// the statement that opens a write transaction: SQLite takes its write lock up front
+/// (`BEGIN IMMEDIATE`) so a transaction never fails half-way on a lock upgrade.
+macro_rules! on_pool {
+    ($store:expr, $role:ident, |$pool:ident, $begin:ident| $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite(db) => {
+                let $pool = &db.$role;
+                #[allow(unused_variables)]
+                let $begin = "BEGIN IMMEDIATE";
+                $body
+            }
+            $crate::Store::Postgres(db) => {
+                let $pool = &db.pool;
+                #[allow(unused_variables)]
+                let $begin = "BEGIN";
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_pool;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A configuration value is unusable; the message names the setting.
+    #[error("{0}")]
+    Config(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The request contradicts what is stored (a reused Bundle id or claim number).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("invalid pagination cursor")]
+    InvalidCursor,
+}
+
+/// Which engine a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// `postgres://…`, `sqlite:…`, or none for SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    /// Pool size (PostgreSQL) or reader pool size (SQLite, which always has one writer).
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct SqliteDb {
+    pub(crate) writer: SqlitePool,
+    pub(crate) reader: SqlitePool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PostgresDb {
+    pub(crate) pool: PgPool,
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqliteDb),
+    Postgres(PostgresDb),
+}
+
+/// A snapshot of a connection pool, for the metrics endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub pool: &'static str,
+    pub size: u32,
+    pub idle: usize,
+    pub max: u32,
+}
+
+impl Store {
+    /// Opens the database the configuration names. Nothing is migrated yet: call
+    /// [`Store::migrate`].
+    pub async fn connect(config: &StoreConfig) -> Result<Store, StoreError> {
+        let max = config.max_connections.max(1);
+        match config.database_url.as_deref().map(str::trim) {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(|e| {
+                        StoreError::Config(format!(
+                            "DATABASE_URL (--database-url) is not a valid PostgreSQL URL: {e}"
+                        ))
+                    })?
+                    .application_name("claimlinc")
+                    .options([("search_path", PG_SCHEMA)]);
+                let pool = PgPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Store::Postgres(PostgresDb { pool }))
+            }
+            Some(url) if url.starts_with("sqlite:") => {
+                let options = SqliteConnectOptions::from_str(url).map_err(|e| {
+                    StoreError::Config(format!(
+                        "DATABASE_URL (--database-url) is not a valid SQLite URL: {e}"
+                    ))
+                })?;
+                Self::open_sqlite(options, max).await
+            }
+            Some(url) if !url.is_empty() => {
+                let scheme = url.split(':').next().unwrap_or_default();
+                Err(StoreError::Config(format!(
+                    "DATABASE_URL (--database-url) has unsupported scheme \"{scheme}\": use postgres:// or sqlite:"
+                )))
+            }
+            _ => {
+                std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                    StoreError::Config(format!(
+                        "data directory {} (--data-dir / CLAIMLINC_DATA_DIR) cannot be created: {e}",
+                        config.data_dir.display()
+                    ))
+                })?;
+                let options =
+                    SqliteConnectOptions::new().filename(config.data_dir.join("claimlinc.db"));
+                Self::open_sqlite(options, max).await
+            }
+        }
+    }
+
+    async fn open_sqlite(options: SqliteConnectOptions, readers: u32) -> Result<Store, StoreError> {
+        // WAL lets readers run beside the single writer. synchronous=FULL makes each commit
+        // durable before the client hears 201, even across a power loss.
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Store::Sqlite(SqliteDb { writer, reader }))
+    }
+
+    /// Applies every pending migration. Safe to run from several processes at once: sqlx takes
+    /// an advisory lock on PostgreSQL, and SQLite serialises writers.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(db) => SQLITE_MIGRATIONS.run(&db.writer).await?,
+            Store::Postgres(db) => {
+                sqlx::query("CREATE SCHEMA IF NOT EXISTS healthcare")
+                    .execute(&db.pool)
+                    .await?;
+                PG_MIGRATIONS.run(&db.pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Succeeds when the database answers a query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, reader, |pool, _begin| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        match self {
+            Store::Sqlite(db) => vec![
+                PoolStats {
+                    pool: "sqlite_writer",
+                    size: db.writer.size(),
+                    idle: db.writer.num_idle(),
+                    max: db.writer.options().get_max_connections(),
+                },
+                PoolStats {
+                    pool: "sqlite_reader",
+                    size: db.reader.size(),
+                    idle: db.reader.num_idle(),
+                    max: db.reader.options().get_max_connections(),
+                },
+            ],
+            Store::Postgres(db) => vec![PoolStats {
+                pool: "postgres",
+                size: db.pool.size(),
+                idle: db.pool.num_idle(),
+                max: db.pool.options().get_max_connections(),
+            }],
+        }
+    }
+
+    /// Waits for checked-out connections to come back, then closes every pool.
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(db) => {
+                db.writer.close().await;
+                db.reader.close().await;
+            }
+            Store::Postgres(db) => db.pool.close().await,
+        }
+    }
+}
+
+/// Who did something, for the audit trail and the status history.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub name: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The current time at the precision both engines keep (microseconds), so a value written and
+/// read back compares equal.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}

@@ -1,0 +1,467 @@
+//! `/claims` and `/patients`: accepting NPHIES claim bundles and showing what was stored.
+
+use crate::error::{ApiError, fhir_response};
+use crate::fhir_body::FhirBody;
+use crate::{AppState, RequestContext};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use nphies::{ClaimSubmission, ClaimType, ClaimUse, canonical_json, parse_bundle};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use store::amount::Amount;
+use store::{ClaimDetail, ClaimFilter, ClaimRecord, ClaimStatus, Cursor, NewClaim, Submission};
+use uuid::Uuid;
+
+/// Money as FHIR writes it: `{"value": 121.9, "currency": "SAR"}`, the value exact.
+#[derive(Debug, Serialize)]
+pub struct MoneyView {
+    #[serde(with = "nphies::decimal")]
+    pub value: Decimal,
+    pub currency: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimView {
+    pub id: Uuid,
+    pub claim_number: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim_system: Option<String>,
+    pub status: String,
+    #[serde(rename = "use")]
+    pub claim_use: String,
+    #[serde(rename = "type")]
+    pub claim_type: String,
+    pub sub_type: Option<String>,
+    pub total: MoneyView,
+    pub approved: Option<MoneyView>,
+    pub provider_license: String,
+    pub payer_license: String,
+    pub patient_id: Uuid,
+    pub encounter: Option<String>,
+    pub submission_id: String,
+    pub submitted_at: DateTime<Utc>,
+    pub adjudicated_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ClaimRecord> for ClaimView {
+    fn from(c: ClaimRecord) -> Self {
+        ClaimView {
+            id: c.id,
+            claim_number: c.claim_number,
+            claim_system: c.claim_system,
+            status: c.status,
+            claim_use: c.claim_use,
+            claim_type: c.claim_type,
+            sub_type: c.sub_type,
+            approved: c.approved_amount.map(|a| MoneyView {
+                value: a.0,
+                currency: c.currency.clone(),
+            }),
+            total: MoneyView {
+                value: c.total_amount.0,
+                currency: c.currency,
+            },
+            provider_license: c.provider_license,
+            payer_license: c.payer_license,
+            patient_id: c.patient_id,
+            encounter: c.encounter_ref,
+            submission_id: c.submission_id,
+            submitted_at: c.submitted_at,
+            adjudicated_at: c.adjudicated_at,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceView {
+    pub system: Option<String>,
+    pub code: Option<String>,
+    pub display: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemView {
+    pub sequence: i32,
+    pub service: ServiceView,
+    #[serde(with = "nphies::decimal::option")]
+    pub quantity: Option<Decimal>,
+    #[serde(with = "nphies::decimal::option")]
+    pub unit_price: Option<Decimal>,
+    #[serde(with = "nphies::decimal::option")]
+    pub factor: Option<Decimal>,
+    #[serde(with = "nphies::decimal::option")]
+    pub tax: Option<Decimal>,
+    #[serde(with = "nphies::decimal::option")]
+    pub patient_share: Option<Decimal>,
+    #[serde(with = "nphies::decimal::option")]
+    pub net: Option<Decimal>,
+    pub serviced: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChangeView {
+    pub from: Option<String>,
+    pub to: String,
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimDetailView {
+    #[serde(flatten)]
+    pub claim: ClaimView,
+    pub items: Vec<ItemView>,
+    pub history: Vec<StatusChangeView>,
+}
+
+fn decimal(amount: Option<Amount>) -> Option<Decimal> {
+    amount.map(|a| a.0)
+}
+
+impl From<ClaimDetail> for ClaimDetailView {
+    fn from(d: ClaimDetail) -> Self {
+        ClaimDetailView {
+            claim: d.claim.into(),
+            items: d
+                .items
+                .into_iter()
+                .map(|i| ItemView {
+                    sequence: i.sequence,
+                    service: ServiceView {
+                        system: i.service_system,
+                        code: i.service_code,
+                        display: i.service_display,
+                    },
+                    quantity: decimal(i.quantity),
+                    unit_price: decimal(i.unit_price),
+                    factor: decimal(i.factor),
+                    tax: decimal(i.tax),
+                    patient_share: decimal(i.patient_share),
+                    net: decimal(i.net),
+                    serviced: i.serviced,
+                })
+                .collect(),
+            history: d
+                .events
+                .into_iter()
+                .map(|e| StatusChangeView {
+                    from: e.from_status,
+                    to: e.to_status,
+                    actor: e.actor,
+                    note: e.note,
+                    at: e.at,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `POST /claims`: accept a `claim-request` or `priorauth-request` message bundle.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    body: FhirBody,
+) -> Result<Response, ApiError> {
+    let bundle = parse_bundle(body.value.clone()).map_err(ApiError::Structure)?;
+    let submission = ClaimSubmission::from_bundle(&bundle).map_err(ApiError::Unprocessable)?;
+    let sha = hex(&Sha256::digest(canonical_json(&body.value).as_bytes()));
+    let actor = ctx.actor();
+    let result = state
+        .store
+        .submit_claim(&NewClaim {
+            submission: &submission,
+            bundle: &body.raw,
+            content_sha256: &sha,
+            actor: &actor,
+        })
+        .await?;
+    let (status, claim) = match result {
+        Submission::Created(claim) => {
+            metrics::counter!(
+                "claims_received_total",
+                "use" => submission.claim_use.as_str(),
+                "type" => submission.claim_type.as_str()
+            )
+            .increment(1);
+            // Identifiers of the claim and the parties only: never the patient.
+            tracing::info!(
+                event = "claim_received",
+                claim_id = %claim.id,
+                claim_use = submission.claim_use.as_str(),
+                claim_type = submission.claim_type.as_str(),
+                provider = %claim.provider_license,
+                payer = %claim.payer_license,
+                amount = %claim.total_amount.0,
+                currency = %claim.currency,
+                "claim received"
+            );
+            (StatusCode::CREATED, claim)
+        }
+        Submission::Replayed(claim) => (StatusCode::OK, claim),
+    };
+    let location = format!("/claims/{}", claim.id);
+    let mut response = fhir_response(status, &ClaimView::from(claim));
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Path ids that are not UUIDs name nothing we store: 404, like any unknown id.
+fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::NotFound(format!("no {what} with id {id}")))
+}
+
+/// `GET /claims/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, "claim")?;
+    let detail = state
+        .store
+        .claim_detail(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no claim with id {id}")))?;
+    Ok(fhir_response(
+        StatusCode::OK,
+        &ClaimDetailView::from(detail),
+    ))
+}
+
+/// `GET /claims/{id}/bundle`: the message bundle as it was received.
+pub async fn bundle(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, "claim")?;
+    let raw = state
+        .store
+        .claim_bundle(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no claim with id {id}")))?;
+    let mut response = String::from(raw.get()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::error::FHIR_JSON),
+    );
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    status: Option<String>,
+    provider: Option<String>,
+    payer: Option<String>,
+    patient: Option<String>,
+    #[serde(rename = "use")]
+    claim_use: Option<String>,
+    #[serde(rename = "type")]
+    claim_type: Option<String>,
+    submitted_from: Option<String>,
+    submitted_to: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+pub const DEFAULT_PAGE: u32 = 50;
+pub const MAX_PAGE: u32 = 500;
+
+/// A time bound: an RFC 3339 instant, or a date meaning its midnight UTC.
+fn parse_time(name: &str, text: &str) -> Result<DateTime<Utc>, ApiError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "{name} must be a date (2024-01-31) or an RFC 3339 time (2024-01-31T08:00:00Z)"
+            ))
+        })
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+impl ListParams {
+    fn into_filter(self) -> Result<ClaimFilter, ApiError> {
+        let status = match non_empty(self.status) {
+            Some(s) => Some(ClaimStatus::parse(&s).ok_or_else(|| {
+                let known: Vec<&str> = ClaimStatus::ALL.iter().map(|s| s.as_str()).collect();
+                ApiError::BadRequest(format!("status must be one of: {}", known.join(", ")))
+            })?),
+            None => None,
+        };
+        let claim_use = match non_empty(self.claim_use) {
+            Some(u) => Some(
+                ClaimUse::parse(&u)
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(
+                            "use must be claim, preauthorization or predetermination".into(),
+                        )
+                    })?
+                    .as_str()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        let claim_type = match non_empty(self.claim_type) {
+            Some(t) => Some(
+                ClaimType::parse(&t)
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(
+                            "type must be institutional, professional, pharmacy, oral or vision"
+                                .into(),
+                        )
+                    })?
+                    .as_str()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        let patient = match non_empty(self.patient) {
+            Some(p) => Some(Uuid::parse_str(&p).map_err(|_| {
+                ApiError::BadRequest("patient must be a patient id (a UUID)".into())
+            })?),
+            None => None,
+        };
+        let limit = match non_empty(self.limit) {
+            Some(l) => match l.parse::<u32>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::BadRequest(format!(
+                        "limit must be a whole number from 1 to {MAX_PAGE}"
+                    )));
+                }
+            },
+            None => DEFAULT_PAGE,
+        };
+        let submitted_from = non_empty(self.submitted_from)
+            .map(|t| parse_time("submitted_from", &t))
+            .transpose()?;
+        let submitted_to = non_empty(self.submitted_to)
+            .map(|t| parse_time("submitted_to", &t))
+            .transpose()?;
+        let cursor = non_empty(self.cursor)
+            .map(|c| Cursor::decode(&c))
+            .transpose()?;
+        Ok(ClaimFilter {
+            status,
+            provider: non_empty(self.provider),
+            payer: non_empty(self.payer),
+            patient,
+            claim_use,
+            claim_type,
+            submitted_from,
+            submitted_to,
+            limit,
+            cursor,
+        })
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimListView {
+    pub claims: Vec<ClaimView>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /claims`: newest first, filtered, one page at a time.
+pub async fn list(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let page = state.store.list_claims(&params.into_filter()?).await?;
+    Ok(fhir_response(
+        StatusCode::OK,
+        &ClaimListView {
+            claims: page.claims.into_iter().map(ClaimView::from).collect(),
+            next_cursor: page.next.map(|c| c.encode()),
+        },
+    ))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientView {
+    pub id: Uuid,
+    pub identifier: IdentifierView,
+    pub name_en: Option<String>,
+    pub name_ar: Option<String>,
+    pub birth_date: Option<String>,
+    pub gender: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentifierView {
+    pub system: String,
+    pub value: String,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// `GET /patients/{id}`.
+pub async fn patient(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, "patient")?;
+    let p = state
+        .store
+        .patient(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no patient with id {id}")))?;
+    Ok(Json(PatientView {
+        id: p.id,
+        identifier: IdentifierView {
+            system: p.identifier_system,
+            value: p.identifier_value,
+            kind: p.identifier_type,
+        },
+        name_en: p.name_en,
+        name_ar: p.name_ar,
+        birth_date: p.birth_date,
+        gender: p.gender,
+        mobile: p.mobile,
+        email: p.email,
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+    })
+    .into_response())
+}
