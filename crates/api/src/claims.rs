@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use nphies::{ClaimSubmission, ClaimType, ClaimUse, canonical_json, parse_bundle};
+use nphies::{ClaimSubmission, ClaimType, ClaimUse, IssueCode, canonical_json, parse_bundle};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -176,7 +176,12 @@ pub async fn submit(
     ctx: RequestContext,
     body: FhirBody,
 ) -> Result<Response, ApiError> {
-    let bundle = parse_bundle(body.value.clone()).map_err(ApiError::Structure)?;
+    // A body of the wrong shape cannot be read (400); a readable resource that is not a
+    // message bundle is understood but refused (422).
+    let bundle = parse_bundle(body.value.clone()).map_err(|p| match p.code {
+        IssueCode::Structure => ApiError::Structure(p),
+        _ => ApiError::Unprocessable(vec![p]),
+    })?;
     let submission = ClaimSubmission::from_bundle(&bundle).map_err(ApiError::Unprocessable)?;
     let sha = hex(&Sha256::digest(canonical_json(&body.value).as_bytes()));
     let actor = ctx.actor();

@@ -2,12 +2,14 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
+use futures_util::StreamExt;
 use serde_json::Value;
 use serde_json::value::RawValue;
+
+/// How much of an oversize body we read and drop before answering 413.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
 /// A JSON body sent as `application/fhir+json` or `application/json`.
 pub struct FhirBody {
@@ -44,23 +46,35 @@ impl FromRequest<AppState> for FhirBody {
                 "only application/fhir+json and application/json bodies are accepted".into()
             }));
         }
-        // Refuse an announced oversize body before reading a byte of it.
         let announced = req
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if announced.is_some_and(|n| n > limit as u64) {
+        // A body announced far beyond what we would drain is refused before reading a byte.
+        if announced.is_some_and(|n| n > (limit + DRAIN_LIMIT) as u64) {
             return Err(ApiError::PayloadTooLarge { limit });
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| match rejection {
-                BytesRejection::FailedToBufferBody(_) => ApiError::PayloadTooLarge { limit },
-                other => ApiError::BadRequest(other.body_text()),
+        let mut stream = req.into_body().into_data_stream();
+        let mut bytes = Vec::with_capacity(announced.map_or(64 * 1024, |n| n as usize).min(limit));
+        let mut received = 0usize;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| {
+                ApiError::BadRequest("the request body could not be read to the end".into())
             })?;
-        if bytes.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
+            received += chunk.len();
+            if received > limit {
+                // Read (and drop) the rest, up to a bound, so the client is not cut off while
+                // still sending and actually receives the 413 rather than a broken connection.
+                while received <= limit + DRAIN_LIMIT {
+                    match stream.next().await {
+                        Some(Ok(chunk)) => received += chunk.len(),
+                        _ => break,
+                    }
+                }
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            bytes.extend_from_slice(&chunk);
         }
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| ApiError::BadRequest("the body is not UTF-8 text".into()))?;

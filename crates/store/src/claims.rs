@@ -258,15 +258,20 @@ impl Store {
                 })?;
                 return Ok(Attempt::Done(Submission::Replayed(claim)));
             }
-            let taken: Option<Uuid> = sqlx::query_scalar(
-                "SELECT id FROM claims WHERE provider_license = $1 AND claim_number = $2",
+            let taken: Option<(Uuid, String)> = sqlx::query_as(
+                "SELECT id, submission_id FROM claims \
+                 WHERE provider_license = $1 AND claim_number = $2",
             )
             .bind(&sub.provider_license)
             .bind(&sub.claim_number)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some(id) = taken {
+            if let Some((id, submission_id)) = taken {
                 tx.rollback().await?;
+                if submission_id == sub.bundle_id {
+                    // The same Bundle committed between our two reads: look again.
+                    return Ok(Attempt::Raced);
+                }
                 return Err(StoreError::Conflict(format!(
                     "claim number {} of provider {} is already used by claim {id}; a new claim \
                      needs a new identifier",
