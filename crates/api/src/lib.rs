@@ -168,7 +168,7 @@ async fn observe(mut req: Request, next: Next) -> Response {
     span.in_scope(|| {
         tracing::info!(
             status,
-            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            latency_ms = elapsed.as_micros() as f64 / 1000.0,
             "request completed"
         );
     });

@@ -41,10 +41,10 @@ impl Visitor<'_> for DecimalVisitor {
 }
 
 pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    if value.scale() == 0 {
-        if let Ok(int) = i64::try_from(*value) {
-            return s.serialize_i64(int);
-        }
+    if value.scale() == 0
+        && let Ok(int) = i64::try_from(*value)
+    {
+        return s.serialize_i64(int);
     }
     let text = value.normalize().to_string();
     let float = f64::from_str(&text).map_err(serde::ser::Error::custom)?;

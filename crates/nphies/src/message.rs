@@ -301,12 +301,12 @@ impl<'a> BundleIndex<'a> {
             if let Some(url) = entry.full_url.as_deref() {
                 by_url.entry(url).or_insert(i);
             }
-            if let Some(resource) = &entry.resource {
-                if let Some(id) = resource.id() {
-                    by_type_id
-                        .entry((resource.resource_type(), id))
-                        .or_insert(i);
-                }
+            if let Some(resource) = &entry.resource
+                && let Some(id) = resource.id()
+            {
+                by_type_id
+                    .entry((resource.resource_type(), id))
+                    .or_insert(i);
             }
         }
         BundleIndex {

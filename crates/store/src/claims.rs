@@ -200,13 +200,6 @@ pub struct ClaimPage {
     pub next: Option<Cursor>,
 }
 
-/// Internal outcome of one attempt at storing a claim.
-enum Attempt {
-    Done(Submission),
-    /// A unique constraint fired: another request stored the same claim meanwhile.
-    Raced,
-}
-
 fn amount(value: Option<Decimal>) -> Option<Amount> {
     value.map(Amount)
 }
@@ -224,7 +217,7 @@ impl Store {
         // A unique-constraint race (two requests carrying the same claim at once) is resolved
         // by looking again: the second attempt finds the winner's row.
         for _ in 0..3 {
-            if let Attempt::Done(result) = self.try_submit(new).await? {
+            if let Some(result) = self.try_submit(new).await? {
                 return Ok(result);
             }
         }
@@ -233,7 +226,9 @@ impl Store {
         ))
     }
 
-    async fn try_submit(&self, new: &NewClaim<'_>) -> Result<Attempt, StoreError> {
+    /// One attempt; `None` when a unique constraint fired because another request stored the
+    /// same claim meanwhile.
+    async fn try_submit(&self, new: &NewClaim<'_>) -> Result<Option<Submission>, StoreError> {
         let sub = new.submission;
         let at = now();
         let claim_id = Uuid::now_v7();
@@ -256,7 +251,7 @@ impl Store {
                 let claim = self.claim(id).await?.ok_or_else(|| {
                     StoreError::Conflict("the earlier submission was removed meanwhile".into())
                 })?;
-                return Ok(Attempt::Done(Submission::Replayed(claim)));
+                return Ok(Some(Submission::Replayed(claim)));
             }
             let taken: Option<(Uuid, String)> = sqlx::query_as(
                 "SELECT id, submission_id FROM claims \
@@ -270,7 +265,7 @@ impl Store {
                 tx.rollback().await?;
                 if submission_id == sub.bundle_id {
                     // The same Bundle committed between our two reads: look again.
-                    return Ok(Attempt::Raced);
+                    return Ok(None);
                 }
                 return Err(StoreError::Conflict(format!(
                     "claim number {} of provider {} is already used by claim {id}; a new claim \
@@ -340,7 +335,7 @@ impl Store {
                 Ok(_) => {}
                 Err(e) if is_unique_violation(&e) => {
                     tx.rollback().await?;
-                    return Ok(Attempt::Raced);
+                    return Ok(None);
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -424,7 +419,7 @@ impl Store {
             patient_id
         });
 
-        Ok(Attempt::Done(Submission::Created(ClaimRecord {
+        Ok(Some(Submission::Created(ClaimRecord {
             id: claim_id,
             claim_system: sub.claim_system.clone(),
             claim_number: sub.claim_number.clone(),
