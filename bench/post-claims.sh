@@ -149,8 +149,8 @@ postgres_ticks() {
     cat /proc/[0-9]*/stat 2> /dev/null |
         awk '/^[0-9]+ \(postgres\) / { sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
 }
-# Busy and total ticks of the whole machine.
-machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+# Busy, iowait and total ticks of the whole machine.
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
 # run_wrk SECONDS TAG OUTFILE; fails (showing wrk's output) unless post_claims.lua reported.
 run_wrk() {
@@ -165,8 +165,9 @@ run_wrk() {
 # ---- run info -------------------------------------------------------------------------------
 
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo unknown)
-if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2> /dev/null)" ]]; then
-    COMMIT="$COMMIT (with uncommitted changes)"
+DIRTY=$(git -C "$ROOT" status --porcelain --untracked-files=no 2> /dev/null | awk '{ print $NF }' | head -n 5 | tr '\n' ' ')
+if [[ -n "$DIRTY" ]]; then
+    COMMIT="$COMMIT + uncommitted changes in: ${DIRTY% }"
 fi
 NPROC=$(nproc)
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2> /dev/null || true)
@@ -254,7 +255,10 @@ run_engine() {
             printf "  claimlinc server     %5.0f %%\n", (s1 - s0) / hz / secs * 100
             printf "  wrk                  %5.0f %%\n", (c1 - c0) / hz / secs * 100
             if (eng == "postgres") printf "  postgres processes   %5.0f %%\n", (p1 - p0) / hz / secs * 100
-            if (b[2] > a[2]) printf "  whole machine busy   %5.0f %%\n", (b[1] - a[1]) / (b[2] - a[2]) * n * 100
+            if (b[3] > a[3]) {
+                printf "  whole machine busy   %5.0f %%\n", (b[1] - a[1]) / (b[3] - a[3]) * n * 100
+                printf "  whole machine iowait %5.0f %%\n", (b[2] - a[2]) / (b[3] - a[3]) * n * 100
+            }
         }'
 
     stop_server
@@ -276,7 +280,15 @@ run_engine() {
     else
         check="MISMATCH"
     fi
+    # The server logs at warn level; say what it complained about, if anything.
+    local log_lines
+    log_lines=$(grep -c . "$WORK/server.log" || true)
     echo
+    echo "server log (--log-level warn): $log_lines line(s)"
+    if ((log_lines > 0)); then
+        sed -n 's/.*"level":"\([A-Z]*\)".*"message":"\([^"]*\)".*/\1 \2/p' "$WORK/server.log" |
+            sort | uniq -c | sort -rn | head -n 5 | sed 's/^/  /'
+    fi
     echo "rows in claims after the server stopped: $rows"
     echo "  201s counted: warm-up $warm_created + run $created = $expected; in flight at wrk stop: $((warm_unanswered + unanswered)) -> $check"
 

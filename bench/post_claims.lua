@@ -44,7 +44,8 @@ local tag
 local counter = 0
 local headers = { ["Content-Type"] = "application/fhir+json" }
 
--- Globals, read back by done() through thread:get().
+-- Globals, read back by done() through thread:get(). `sent` counts request() calls: every request
+-- written, plus the one wrk builds on the first thread to check the script before the run.
 used_tag = nil
 sent = 0
 statuses = {}
@@ -150,7 +151,7 @@ function done(summary, latency, _requests)
    io.write(string.format("  201 Created        %d\n", created))
    io.write(string.format("  non-201            %d%s\n", non201,
                           #other > 0 and ("  (" .. table.concat(other, ", ") .. ")") or ""))
-   io.write(string.format("requests sent        %d  (%d unanswered when wrk stopped)\n",
+   io.write(string.format("requests built       %d  (%d not answered when wrk stopped)\n",
                           total_sent, total_sent - summary.requests))
    io.write(string.format("socket errors        connect %d, read %d, write %d, timeout %d\n",
                           e.connect, e.read, e.write, e.timeout))
