@@ -176,38 +176,38 @@ pub async fn submit(
     ctx: RequestContext,
     body: FhirBody,
 ) -> Result<Response, ApiError> {
+    let sha = hex(&Sha256::digest(canonical_json(&body.value).as_bytes()));
     // A body of the wrong shape cannot be read (400); a readable resource that is not a
     // message bundle is understood but refused (422).
-    let bundle = parse_bundle(body.value.clone()).map_err(|p| match p.code {
+    let bundle = parse_bundle(body.value).map_err(|p| match p.code {
         IssueCode::Structure => ApiError::Structure(p),
         _ => ApiError::Unprocessable(vec![p]),
     })?;
     let submission = ClaimSubmission::from_bundle(&bundle).map_err(ApiError::Unprocessable)?;
-    let sha = hex(&Sha256::digest(canonical_json(&body.value).as_bytes()));
-    let actor = ctx.actor();
+    let (claim_use, claim_type) = (submission.claim_use, submission.claim_type);
     let result = state
         .store
-        .submit_claim(&NewClaim {
-            submission: &submission,
-            bundle: &body.raw,
-            content_sha256: &sha,
-            actor: &actor,
+        .submit_claim(NewClaim {
+            submission,
+            bundle: body.raw,
+            content_sha256: sha,
+            actor: ctx.actor(),
         })
         .await?;
     let (status, claim) = match result {
         Submission::Created(claim) => {
             metrics::counter!(
                 "claims_received_total",
-                "use" => submission.claim_use.as_str(),
-                "type" => submission.claim_type.as_str()
+                "use" => claim_use.as_str(),
+                "type" => claim_type.as_str()
             )
             .increment(1);
             // Identifiers of the claim and the parties only: never the patient.
             tracing::info!(
                 event = "claim_received",
                 claim_id = %claim.id,
-                claim_use = submission.claim_use.as_str(),
-                claim_type = submission.claim_type.as_str(),
+                claim_use = claim_use.as_str(),
+                claim_type = claim_type.as_str(),
                 provider = %claim.provider_license,
                 payer = %claim.payer_license,
                 amount = %claim.total_amount.0,

@@ -41,6 +41,7 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidCursor => {
                 ApiError::BadRequest("cursor is not one this server handed out".into())
             }
+            StoreError::Unavailable(message) => ApiError::Unavailable(message),
             other => ApiError::Internal(other.to_string()),
         }
     }

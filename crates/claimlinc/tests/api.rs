@@ -22,6 +22,7 @@ on_both_engines!(
     filters_and_keyset_pagination,
     every_error_class_is_an_operation_outcome,
     a_request_failing_half_way_leaves_no_rows,
+    a_failing_claim_does_not_take_concurrent_claims_with_it,
     operations_endpoints,
 );
 
@@ -599,12 +600,9 @@ async fn every_error_class_is_an_operation_outcome(engine: Engine) {
     }
 }
 
-async fn a_request_failing_half_way_leaves_no_rows(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
-        return;
-    };
-    // Make the database fail on the items insert: after the patient and the claim rows.
-    let mut raw = app.db.raw().await;
+/// Makes the database fail when an item with service code FAIL-ME is inserted: after the
+/// patient and claim rows of that claim were written.
+async fn inject_item_failure(raw: &mut RawDb, engine: Engine) {
     match engine {
         Engine::Sqlite => {
             raw.execute(
@@ -624,6 +622,14 @@ async fn a_request_failing_half_way_leaves_no_rows(engine: Engine) {
             .await
         }
     }
+}
+
+async fn a_request_failing_half_way_leaves_no_rows(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut raw = app.db.raw().await;
+    inject_item_failure(&mut raw, engine).await;
     let mut bundle = fresh_copy(&fixture(PROFESSIONAL_CLAIM), 1);
     let c = entry_of(&bundle, "Claim");
     bundle["entry"][c]["resource"]["item"][0]["productOrService"]["coding"][0]["code"] =
@@ -656,6 +662,47 @@ async fn a_request_failing_half_way_leaves_no_rows(engine: Engine) {
     assert_eq!(raw.count("claims").await, 1);
     assert_eq!(raw.count("claim_items").await, 1);
     assert_eq!(raw.count("audit_logs").await, 2);
+}
+
+async fn a_failing_claim_does_not_take_concurrent_claims_with_it(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut raw = app.db.raw().await;
+    inject_item_failure(&mut raw, engine).await;
+    // Concurrent claims share SQLite commits; every fourth one fails inside the database.
+    let sample = fixture(PROFESSIONAL_CLAIM);
+    let c = entry_of(&sample, "Claim");
+    let p = entry_of(&sample, "Patient");
+    let bundles: Vec<(bool, Value)> = (0..64)
+        .map(|n| {
+            let mut bundle = fresh_copy(&sample, n);
+            // A new patient per claim, so a failed claim's patient must vanish with it.
+            bundle["entry"][p]["resource"]["identifier"][0]["value"] = json!(format!("2{n:09}"));
+            let fails = n % 4 == 0;
+            if fails {
+                bundle["entry"][c]["resource"]["item"][0]["productOrService"]["coding"][0]["code"] =
+                    json!("FAIL-ME");
+            }
+            (fails, bundle)
+        })
+        .collect();
+    let results: Vec<(bool, u16)> = futures::stream::iter(bundles)
+        .map(|(fails, bundle)| {
+            let app = &app;
+            async move { (fails, app.post_claim(&bundle).await.status().as_u16()) }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    for (fails, status) in &results {
+        assert_eq!(*status, if *fails { 500 } else { 201 }, "{results:?}");
+    }
+    assert_eq!(raw.count("claims").await, 48);
+    assert_eq!(raw.count("patients").await, 48);
+    assert_eq!(raw.count("claim_items").await, 48);
+    assert_eq!(raw.count("claim_events").await, 48);
+    assert_eq!(raw.count("audit_logs").await, 96);
 }
 
 async fn operations_endpoints(engine: Engine) {

@@ -9,12 +9,13 @@
 pub mod amount;
 mod claims;
 mod patients;
+mod submit;
 
 pub use claims::{
     ClaimDetail, ClaimEvent, ClaimFilter, ClaimItem, ClaimPage, ClaimRecord, ClaimStatus, Cursor,
-    NewClaim, Submission,
 };
 pub use patients::PatientRecord;
+pub use submit::{NewClaim, Submission};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -33,7 +34,8 @@ static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/pos
 /// Runs `$body` with `$pool` bound to the right pool of whichever engine `$store` is.
 /// `$role` is `reader` or `writer`; on PostgreSQL both are the one pool. `$begin` is bound to
 /// the statement that opens a write transaction: SQLite takes its write lock up front
-/// (`BEGIN IMMEDIATE`) so a transaction never fails half-way on a lock upgrade.
+/// (`BEGIN IMMEDIATE`) so a transaction never fails half-way on a lock upgrade. (Claim
+/// submissions do not use it: they have their own path, see `submit`.)
 macro_rules! on_pool {
     ($store:expr, $role:ident, |$pool:ident, $begin:ident| $body:expr) => {
         match $store {
@@ -68,6 +70,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("invalid pagination cursor")]
     InvalidCursor,
+    /// The database cannot take the request now; the client may retry.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// Which engine a [`Store`] runs on.
@@ -99,6 +104,8 @@ pub struct StoreConfig {
 pub struct SqliteDb {
     pub(crate) writer: SqlitePool,
     pub(crate) reader: SqlitePool,
+    /// Every claim submission goes through here (see `submit`).
+    pub(crate) committer: submit::Committer,
 }
 
 #[derive(Debug, Clone)]
@@ -191,7 +198,12 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Store::Sqlite(SqliteDb { writer, reader }))
+        let committer = submit::Committer::start(writer.clone());
+        Ok(Store::Sqlite(SqliteDb {
+            writer,
+            reader,
+            committer,
+        }))
     }
 
     /// Applies every pending migration. Safe to run from several processes at once: sqlx takes
