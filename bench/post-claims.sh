@@ -12,6 +12,7 @@
 #   CLAIMLINC_BIN   use this binary instead of building target/release/claimlinc
 #   BENCH_PG_URL    PostgreSQL server URL without a database [postgres://postgres@127.0.0.1:5432]
 #   BENCH_THREADS / BENCH_CONNECTIONS / BENCH_WARMUP   wrk -t / -c / warm-up seconds [2 / 64 / 3]
+#   BENCH_PATIENTS  unique: a different patient per claim; same: all claims for one patient [unique]
 #   TMPDIR          where the temp data dir goes [/tmp]; keep it on a real disk, not tmpfs
 set -euo pipefail
 
@@ -36,6 +37,7 @@ fi
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 WARMUP=${BENCH_WARMUP:-3}
+PATIENTS=${BENCH_PATIENTS:-unique}
 PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LUA=bench/post_claims.lua # relative to $ROOT; wrk runs there
@@ -155,7 +157,7 @@ machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $6, $2 + $3 
 # run_wrk SECONDS TAG OUTFILE; fails (showing wrk's output) unless post_claims.lua reported.
 run_wrk() {
     if ! (cd "$ROOT" && wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1s" --latency -s "$LUA" \
-        "http://127.0.0.1:$PORT" -- "$2" "$BODY") > "$3" 2>&1 || ! grep -q '^RESULT ' "$3"; then
+        "http://127.0.0.1:$PORT" -- "$2" "$BODY" "$PATIENTS") > "$3" 2>&1 || ! grep -q '^RESULT ' "$3"; then
         echo "post-claims.sh: wrk failed:" >&2
         cat "$3" >&2
         return 1
@@ -227,7 +229,7 @@ run_engine() {
     echo "date        $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "machine     nproc=$NPROC, ${CPU_MODEL:-unknown CPU}, ${MEM_GIB:-?} GiB RAM, $(uname -sr)"
     echo "load        $WRK_VERSION: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s $LUA (after a ${WARMUP}s warm-up)"
-    echo "body        $(basename "$BODY") ($(wc -c < "$BODY") bytes), fresh Bundle.id and claim identifier per request"
+    echo "body        $(basename "$BODY") ($(wc -c < "$BODY") bytes), fresh Bundle.id and claim identifier per request, patients: $PATIENTS"
     echo "server      claimlinc serve --listen 127.0.0.1:$PORT --log-level warn ($engine), same machine as wrk"
     echo
 

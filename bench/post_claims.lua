@@ -1,12 +1,16 @@
 -- wrk script: POST /claims with a fresh NPHIES claim bundle on every request.
 --
---   wrk -t2 -c64 -d20s --latency -s bench/post_claims.lua http://127.0.0.1:PORT -- [RUN_TAG] [BODY_FILE]
+--   wrk -t2 -c64 -d20s --latency -s bench/post_claims.lua http://127.0.0.1:PORT -- [RUN_TAG] [BODY_FILE] [PATIENTS]
 --
 -- RUN_TAG    8 hex digits that make this run's ids differ from every other run against the same
 --            database (bench/post-claims.sh passes a fresh one for the warm-up and the main run).
 --            Default: random, seeded from the clock.
 -- BODY_FILE  the sample bundle. Default: the NPHIES "Claim Professional Request" fixture,
 --            relative to the repository root (run wrk from there).
+-- PATIENTS   "unique" (default): every claim is for a different patient (its iqama, which the
+--            sample also uses as the coverage member id, is replaced), like a hospital's
+--            traffic. "same": every claim is for the sample's one patient (a worst case: all
+--            writes touch one patient row).
 --
 -- Each request gets
 --   Bundle.id         RRRRRRRR-TTTT-4000-8000-CCCCCCCCCCCC  (GUID-shaped: run tag, thread, counter)
@@ -18,6 +22,7 @@
 local DEFAULT_BODY = "tests/fixtures/nphies/nphies-fhir-docs/10 - Claim Professional Request.json"
 local SAMPLE_BUNDLE_ID = "9004205a-65cc-4b97-af94-a04cb5e96260"
 local SAMPLE_CLAIM_ID = "req_296260"
+local SAMPLE_PATIENT_ID = "0000000001"
 
 ------------------------------------------------------------------------------------------------
 -- Main Lua state: number the threads and share one run tag.
@@ -38,8 +43,8 @@ end
 ------------------------------------------------------------------------------------------------
 -- Per-thread Lua state.
 
-local pieces      -- the body cut at the two ids: {text, ID1, text, ID2, text}
-local first_is_bundle
+local template    -- the body with the ids replaced by the marks \1 (Bundle) \2 (claim) \3 (patient)
+local patients
 local tag
 local counter = 0
 local headers = { ["Content-Type"] = "application/fhir+json" }
@@ -58,6 +63,11 @@ local function read_file(path)
    local text = f:read("*a")
    f:close()
    return text
+end
+
+-- `text` as a Lua pattern that matches itself (GUIDs contain "-", a pattern character).
+local function literal(text)
+   return (string.gsub(text, "%p", "%%%0"))
 end
 
 -- Position of the only occurrence of `needle` (plain text); fails if it is missing or repeated.
@@ -81,17 +91,21 @@ function init(args)
    used_tag = tag
    local body = read_file(args[2] or DEFAULT_BODY)
 
-   -- Cut the body once; each request is then a cheap concatenation.
-   local bs, be = find_once(body, '"' .. SAMPLE_BUNDLE_ID .. '"')
-   local cs, ce = find_once(body, '"' .. SAMPLE_CLAIM_ID .. '"')
-   first_is_bundle = bs < cs
-   local s1, e1, s2, e2
-   if first_is_bundle then s1, e1, s2, e2 = bs, be, cs, ce else s1, e1, s2, e2 = cs, ce, bs, be end
-   pieces = {
-      string.sub(body, 1, s1),          -- up to and including the opening quote
-      string.sub(body, e1, s2),         -- closing quote ... opening quote
-      string.sub(body, e2),             -- closing quote to the end
-   }
+   -- Mark the ids once; each request then fills the marks in one pass.
+   find_once(body, '"' .. SAMPLE_BUNDLE_ID .. '"')
+   find_once(body, '"' .. SAMPLE_CLAIM_ID .. '"')
+   template = string.gsub(body, literal('"' .. SAMPLE_BUNDLE_ID .. '"'), '"\1"', 1)
+   template = string.gsub(template, literal('"' .. SAMPLE_CLAIM_ID .. '"'), '"\2"', 1)
+   patients = args[3] or "unique"
+   if patients == "unique" then
+      local n
+      template, n = string.gsub(template, literal('"' .. SAMPLE_PATIENT_ID .. '"'), '"\3"')
+      if n == 0 then
+         error("post_claims.lua: patient id " .. SAMPLE_PATIENT_ID .. " not found in the body file")
+      end
+   elseif patients ~= "same" then
+      error("post_claims.lua: PATIENTS must be unique or same, got " .. tostring(patients))
+   end
 end
 
 function request()
@@ -99,11 +113,13 @@ function request()
    sent = sent + 1
    local n = string.format("%012x", counter)
    local t = string.format("%04x", thread_no)
-   local bundle_id = tag .. "-" .. t .. "-4000-8000-" .. n
-   local claim_id = "req_" .. tag .. "_" .. t .. "_" .. n
-   local a, b = bundle_id, claim_id
-   if not first_is_bundle then a, b = claim_id, bundle_id end
-   local body = pieces[1] .. a .. pieces[2] .. b .. pieces[3]
+   local fill = {
+      ["\1"] = tag .. "-" .. t .. "-4000-8000-" .. n,
+      ["\2"] = "req_" .. tag .. "_" .. t .. "_" .. n,
+      -- 10 digits starting with 2, like an iqama: thread in one digit, counter in eight.
+      ["\3"] = string.format("2%01d%08d", thread_no % 10, counter % 100000000),
+   }
+   local body = string.gsub(template, "[\1\2\3]", fill)
    return wrk.format("POST", "/claims", headers, body)
 end
 
