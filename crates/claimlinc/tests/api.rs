@@ -240,9 +240,28 @@ async fn reposts_are_idempotent_and_conflicts_refused(engine: Engine) {
         "{statuses:?}"
     );
 
+    // Concurrent conflicting pairs (likely written in one batch): one wins, the other is a 409.
+    for n in 0..10 {
+        let a = fresh_copy(&sample, 100 + n);
+        let mut same_id_other_content = a.clone();
+        same_id_other_content["entry"][c]["resource"]["total"]["value"] = json!(99);
+        let b = fresh_copy(&sample, 200 + n);
+        let mut same_number_other_bundle = b.clone();
+        same_number_other_bundle["id"] = json!(uuid::Uuid::new_v4().to_string());
+        for (first, second) in [
+            (&a, &same_id_other_content),
+            (&b, &same_number_other_bundle),
+        ] {
+            let (x, y) = tokio::join!(app.post_claim(first), app.post_claim(second));
+            let mut statuses = [x.status().as_u16(), y.status().as_u16()];
+            statuses.sort_unstable();
+            assert_eq!(statuses, [201, 409]);
+        }
+    }
+
     let mut raw = app.db.raw().await;
-    assert_eq!(raw.count("claims").await, 2);
-    assert_eq!(raw.count("claim_events").await, 2);
+    assert_eq!(raw.count("claims").await, 22);
+    assert_eq!(raw.count("claim_events").await, 22);
 }
 
 async fn filters_and_keyset_pagination(engine: Engine) {

@@ -111,6 +111,8 @@ pub struct SqliteDb {
 #[derive(Debug, Clone)]
 pub struct PostgresDb {
     pub(crate) pool: PgPool,
+    /// Every claim submission goes through here (see `submit`).
+    pub(crate) committer: submit::Committer,
 }
 
 /// A handle on the database; cheap to clone.
@@ -149,7 +151,9 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
-                Ok(Store::Postgres(PostgresDb { pool }))
+                let committer =
+                    submit::Committer::start(submit::WriterPool::Postgres(pool.clone()));
+                Ok(Store::Postgres(PostgresDb { pool, committer }))
             }
             Some(url) if url.starts_with("sqlite:") => {
                 let options = SqliteConnectOptions::from_str(url).map_err(|e| {
@@ -198,7 +202,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.read_only(true))
             .await?;
-        let committer = submit::Committer::start(writer.clone());
+        let committer = submit::Committer::start(submit::WriterPool::Sqlite(writer.clone()));
         Ok(Store::Sqlite(SqliteDb {
             writer,
             reader,
