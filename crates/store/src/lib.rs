@@ -151,8 +151,10 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
+                // A quarter of the pool writes claims; the rest serves reads.
+                let writers = (max as usize / 4).clamp(1, 4);
                 let committer =
-                    submit::Committer::start(submit::WriterPool::Postgres(pool.clone()));
+                    submit::Committer::start(submit::WriterPool::Postgres(pool.clone()), writers);
                 Ok(Store::Postgres(PostgresDb { pool, committer }))
             }
             Some(url) if url.starts_with("sqlite:") => {
@@ -202,7 +204,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.read_only(true))
             .await?;
-        let committer = submit::Committer::start(submit::WriterPool::Sqlite(writer.clone()));
+        let committer = submit::Committer::start(submit::WriterPool::Sqlite(writer.clone()), 1);
         Ok(Store::Sqlite(SqliteDb {
             writer,
             reader,

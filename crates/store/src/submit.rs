@@ -22,7 +22,8 @@ use serde_json::value::RawValue;
 use sqlx::types::Json;
 use sqlx::{PgPool, QueryBuilder, SqlitePool};
 use std::collections::HashMap;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
 
 /// A claim to store: what the bundle says, the bundle itself, and who sent it.
@@ -498,8 +499,11 @@ macro_rules! write_batch {
                         }
                     }
                 }
-                let upserts: Vec<usize> =
+                // Sorted by identifier, so concurrent batches lock patient rows in one order
+                // and cannot deadlock.
+                let mut upserts: Vec<usize> =
                     (0..patients.len()).filter(|&n| patient_ids[n].is_none()).collect();
+                upserts.sort_by(|&x, &y| patients[x].0.cmp(&patients[y].0));
                 if !upserts.is_empty() {
                     let mut q = QueryBuilder::new(
                         "INSERT INTO patients (id, identifier_system, identifier_value, \
@@ -743,11 +747,19 @@ pub(crate) struct Committer {
 }
 
 impl Committer {
-    /// Starts the committer on the current tokio runtime. It stops when every `Committer`
-    /// clone is dropped.
-    pub(crate) fn start(writer: WriterPool) -> Committer {
+    /// Starts the committer tasks on the current tokio runtime: one for SQLite (it has one
+    /// writer), `postgres_writers` for PostgreSQL, where batches in flight overlap (one is
+    /// committing while the next is written). They stop when every `Committer` clone is dropped.
+    pub(crate) fn start(writer: WriterPool, postgres_writers: usize) -> Committer {
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(commit_loop(writer, rx));
+        let rx = Arc::new(Mutex::new(rx));
+        let tasks = match writer {
+            WriterPool::Sqlite(_) => 1,
+            WriterPool::Postgres(_) => postgres_writers.max(1),
+        };
+        for _ in 0..tasks {
+            tokio::spawn(commit_loop(writer.clone(), rx.clone()));
+        }
         Committer { jobs }
     }
 
@@ -762,9 +774,14 @@ impl Committer {
     }
 }
 
-async fn commit_loop(writer: WriterPool, mut rx: mpsc::Receiver<Job>) {
+async fn commit_loop(writer: WriterPool, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    loop {
+        // Hold the receiver only while taking a batch, so another task can take the next one
+        // while this one is written.
+        if rx.lock().await.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            break;
+        }
         metrics::histogram!("claim_commit_batch_size").record(batch.len() as f64);
         let claims: Vec<&NewClaim> = batch.iter().map(|job| &job.claim).collect();
         let mut results = match &writer {
