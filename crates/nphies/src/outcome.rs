@@ -29,6 +29,7 @@ pub enum IssueCode {
     NotFound,
     TooLong,
     Conflict,
+    BusinessRule,
     Throttled,
     Processing,
     Exception,

@@ -1,0 +1,3 @@
+//! Cardinality (IC) and data type (DT) rules of the NPHIES profiles.
+
+catalogue! {}

@@ -1,0 +1,3 @@
+//! Rules for responses and eligibility: ClaimResponse, CoverageEligibilityRequest and -Response, poll responses.
+
+catalogue! {}
