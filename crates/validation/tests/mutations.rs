@@ -35,7 +35,12 @@ fn every_case_reports_its_rule_alone_at_its_path() {
             failures.push(format!("{} ({}): {why}", case.rule, case.note));
         }
     }
-    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -45,8 +50,14 @@ fn every_rule_in_the_catalogue_has_a_case() {
         .map(|r| r.id)
         .filter(|id| !covered.contains(id))
         .collect();
-    assert!(missing.is_empty(), "rules without a mutation case: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without a mutation case: {missing:?}"
+    );
     for id in &covered {
-        assert!(validation::catalogue::find(id).is_some(), "case for unknown rule {id}");
+        assert!(
+            validation::catalogue::find(id).is_some(),
+            "case for unknown rule {id}"
+        );
     }
 }

@@ -72,7 +72,10 @@ pub fn run(case: &Case) -> Result<(), String> {
         .filter(|f| !old.contains(f))
         .collect();
     if !new.contains(&(case.rule, case.path.as_str())) {
-        return Err(format!("expected {} at {}; the mutation added {new:?}", case.rule, case.path));
+        return Err(format!(
+            "expected {} at {}; the mutation added {new:?}",
+            case.rule, case.path
+        ));
     }
     let others: Vec<_> = new.iter().filter(|(id, _)| *id != case.rule).collect();
     if !others.is_empty() {
