@@ -16,8 +16,9 @@ fn cents(value: Decimal) -> Decimal {
     value.round_dp(2)
 }
 
-fn extension<'a>(element: &'a Value, name: &str) -> Option<&'a Value> {
-    list(element, "extension").iter().find(|e| {
+/// An NPHIES extension by its short name, with its index in `extension`.
+fn extension<'a>(element: &'a Value, name: &str) -> Option<(usize, &'a Value)> {
+    list(element, "extension").iter().enumerate().find(|(_, e)| {
         text(e, "url")
             .is_some_and(|url| url.strip_prefix(crate::node::STRUCTURE_DEFINITION) == Some(name))
     })
@@ -52,7 +53,7 @@ fn check_net(line: &Value, at: &str, rule: &'static Rule, out: &mut Findings) {
         .unwrap_or(Decimal::ONE);
     let factor = line.get("factor").and_then(decimal).unwrap_or(Decimal::ONE);
     let tax = extension(line, "extension-tax")
-        .and_then(|e| e.get("valueMoney"))
+        .and_then(|(_, e)| e.get("valueMoney"))
         .and_then(|m| m.get("value"))
         .and_then(decimal)
         .unwrap_or(Decimal::ZERO);
@@ -134,21 +135,21 @@ fn check_lines(lines: &[Value], at: &str, level: Level, out: &mut Findings) {
             );
         }
         if let Level::Item = level {
-            if let Some(tax) = extension(line, "extension-tax") {
+            if let Some((k, tax)) = extension(line, "extension-tax") {
                 sar(
                     tax.get("valueMoney"),
                     &BV_00086,
-                    format!("{here}.extension-tax.valueMoney.currency"),
+                    format!("{here}.extension[{k}].valueMoney.currency"),
                     out,
                 );
             }
-            if let Some(share) =
-                extension(line, "extension-patient-share").and_then(|e| e.get("valueMoney"))
+            if let Some((k, share)) = extension(line, "extension-patient-share")
+                .and_then(|(k, e)| e.get("valueMoney").map(|m| (k, m)))
             {
                 sar(
                     Some(share),
                     &BV_00088,
-                    format!("{here}.extension-patient-share.valueMoney.currency"),
+                    format!("{here}.extension[{k}].valueMoney.currency"),
                     out,
                 );
                 if let (Some(share), Some(net)) = (
@@ -160,7 +161,7 @@ fn check_lines(lines: &[Value], at: &str, level: Level, out: &mut Findings) {
                 {
                     out.add(
                         &CL_00010,
-                        format!("{here}.extension"),
+                        format!("{here}.extension[{k}].valueMoney.value"),
                         format!("the patient share {share} exceeds the net {net}"),
                     );
                 }
@@ -349,11 +350,13 @@ pub(super) fn check(
             );
         }
     }
+    let encounter_at =
+        extension(claim, "extension-encounter").map(|(k, _)| format!("{at}.extension[{k}]"));
     let encounter = extension(claim, "extension-encounter")
-        .and_then(|e| e.get("valueReference"))
+        .and_then(|(_, e)| e.get("valueReference"))
         .and_then(|r| entries.target(r))
         .map(|(_, r)| r);
-    if let Some(encounter) = encounter {
+    if let (Some(encounter), Some(encounter_at)) = (encounter, encounter_at) {
         let class = encounter.get("class").and_then(|c| text(c, "code"));
         if let (Some(kind), Some(class)) = (claim_type, class) {
             let (rule, allowed): (&'static Rule, &[&str]) = match kind {
@@ -365,7 +368,7 @@ pub(super) fn check(
             if !allowed.is_empty() && !allowed.contains(&class) {
                 out.add(
                     rule,
-                    format!("{at}.extension-encounter"),
+                    encounter_at.clone(),
                     format!(
                         "a {kind} claim's encounter class is {}, not {class}",
                         allowed.join(" or ")
@@ -375,7 +378,7 @@ pub(super) fn check(
             if sub_type == Some("emr") && class != "EMER" {
                 out.add(
                     &BV_00755,
-                    format!("{at}.extension-encounter"),
+                    encounter_at.clone(),
                     format!("subtype emr needs encounter class EMER, not {class}"),
                 );
             }
@@ -389,7 +392,7 @@ pub(super) fn check(
         {
             out.add(
                 &BV_00850,
-                format!("{at}.extension-encounter"),
+                encounter_at.clone(),
                 "the encounter starts after the claim was received",
             );
         }

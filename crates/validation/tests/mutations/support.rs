@@ -99,8 +99,3 @@ pub fn resource<'a>(bundle: &'a mut Value, kind: &str) -> &'a mut Value {
     let i = entry(bundle, kind);
     &mut bundle["entry"][i]["resource"]
 }
-
-/// `Bundle.entry[i].resource` of the first resource of `kind`, for expected paths.
-pub fn at(base: &str, kind: &str) -> String {
-    format!("Bundle.entry[{}].resource", entry(&sample(base), kind))
-}
