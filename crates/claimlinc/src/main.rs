@@ -1,6 +1,7 @@
 //! `claimlinc`: the one binary. It reads settings, sets up logging, opens the store and runs a
 //! subcommand; everything else lives in the library crates.
 
+mod check;
 mod config;
 
 use anyhow::Context;
@@ -31,10 +32,29 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Validate NPHIES message bundles (files, or directories of .json files) against the rule
+    /// catalogue. Exit 0: all valid; 1: some file has an error; 2: a path cannot be read.
+    Validate {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::ReportFormat,
+    },
+    /// Print the validation rule catalogue.
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::RulesFormat,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The offline tools need neither settings nor a database.
+    match &cli.command {
+        Command::Validate { paths, format } => return check::validate(paths, *format),
+        Command::Rules { format } => return check::rules(*format),
+        Command::Serve | Command::Migrate => {}
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -55,6 +75,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         match cli.command {
             Command::Serve => serve(settings).await,
             Command::Migrate => migrate(settings).await,
+            Command::Validate { .. } | Command::Rules { .. } => Ok(()),
         }
     })
 }

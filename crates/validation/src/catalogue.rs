@@ -125,3 +125,33 @@ mod tests {
         }
     }
 }
+
+/// The catalogue as Markdown: the text of `docs/rules.md`.
+pub fn markdown() -> String {
+    let rules: Vec<&Rule> = all().collect();
+    let mut out = String::from(
+        "# Validation rules\n\n\
+         Generated from the rule catalogue in `crates/validation/src/catalogue/` by\n\
+         `cargo run -p claimlinc -- rules --format markdown > docs/rules.md`; a test fails when this\n\
+         file is stale. Ids are NPHIES's (validation workbook v2.6) where NPHIES has the rule, `CL-`\n\
+         ids are ClaimLinc's own.\n\n",
+    );
+    out.push_str(&format!("{} rules.\n\n", rules.len()));
+    out.push_str("| id | group | severity | checks |\n|---|---|---|---|\n");
+    for rule in rules {
+        let severity = match rule.severity {
+            Severity::Fatal => "fatal",
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            rule.id,
+            rule.group.as_str(),
+            severity,
+            rule.checks.replace('|', "\\|")
+        ));
+    }
+    out
+}
