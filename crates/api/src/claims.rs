@@ -13,7 +13,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use store::amount::Amount;
-use store::{ClaimDetail, ClaimFilter, ClaimRecord, ClaimStatus, Cursor, NewClaim, Submission};
+use store::{
+    ClaimDetail, ClaimFilter, ClaimRecord, ClaimStatus, ClaimWarning, Cursor, NewClaim, Submission,
+};
 use uuid::Uuid;
 
 /// Money as FHIR writes it: `{"value": 121.9, "currency": "SAR"}`, the value exact.
@@ -48,6 +50,8 @@ pub struct ClaimView {
     pub adjudicated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Validation warnings the claim was accepted with.
+    pub warnings: Vec<ClaimWarning>,
 }
 
 impl From<ClaimRecord> for ClaimView {
@@ -77,6 +81,7 @@ impl From<ClaimRecord> for ClaimView {
             adjudicated_at: c.adjudicated_at,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            warnings: c.warnings.0,
         }
     }
 }
@@ -176,6 +181,28 @@ pub async fn submit(
     ctx: RequestContext,
     body: FhirBody,
 ) -> Result<Response, ApiError> {
+    if !body.value.is_object() {
+        return Err(ApiError::Structure(nphies::Problem {
+            code: IssueCode::Structure,
+            expression: "Bundle".into(),
+            message: "the body must be a JSON object (a FHIR Bundle)".into(),
+        }));
+    }
+    // The NPHIES rules first: a message NPHIES would refuse is refused here, with every finding.
+    let report = validation::validate(&body.value, chrono::Utc::now());
+    if report.has_errors() {
+        return Err(ApiError::Invalid(report.to_outcome()));
+    }
+    let warnings = report
+        .findings
+        .iter()
+        .map(|f| ClaimWarning {
+            rule: f.rule.id.to_owned(),
+            severity: format!("{:?}", f.severity()).to_lowercase(),
+            expression: f.expression.clone(),
+            message: f.message.clone(),
+        })
+        .collect();
     let sha = hex(&Sha256::digest(canonical_json(&body.value).as_bytes()));
     // A body of the wrong shape cannot be read (400); a readable resource that is not a
     // message bundle is understood but refused (422).
@@ -192,6 +219,7 @@ pub async fn submit(
             bundle: body.raw,
             content_sha256: sha,
             actor: ctx.actor(),
+            warnings,
         })
         .await?;
     let (status, claim) = match result {
@@ -232,6 +260,14 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// `POST /$validate` (and `/Bundle/$validate`): every finding for any message bundle, as an
+/// OperationOutcome. Nothing is stored. 200 whether or not the message is valid: the outcome
+/// says which.
+pub async fn validate(body: FhirBody) -> Response {
+    let report = validation::validate(&body.value, chrono::Utc::now());
+    fhir_response(StatusCode::OK, &report.to_outcome())
 }
 
 /// Path ids that are not UUIDs name nothing we store: 404, like any unknown id.

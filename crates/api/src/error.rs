@@ -23,6 +23,9 @@ pub enum ApiError {
     /// A well-formed bundle that is not a message we accept.
     #[error("the bundle cannot be accepted")]
     Unprocessable(Vec<Problem>),
+    /// A message that breaks NPHIES rules: every finding, errors and warnings.
+    #[error("the message breaks NPHIES rules")]
+    Invalid(OperationOutcome),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -53,7 +56,7 @@ impl ApiError {
             ApiError::BadRequest(_) | ApiError::Structure(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unprocessable(_) | ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -72,6 +75,7 @@ impl ApiError {
                 OperationOutcome::error(IssueCode::TooLong, self.to_string(), None)
             }
             ApiError::Unprocessable(problems) => outcome_of(problems),
+            ApiError::Invalid(outcome) => outcome.clone(),
             ApiError::NotFound(m) => OperationOutcome::error(IssueCode::NotFound, m, None),
             ApiError::Conflict(m) => OperationOutcome::error(IssueCode::Conflict, m, None),
             ApiError::Unavailable(m) => OperationOutcome::error(IssueCode::Transient, m, None),

@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use error::ApiError;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::future::Future;
@@ -102,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         .route("/claims/{id}", get(claims::show))
         .route("/claims/{id}/bundle", get(claims::bundle))
         .route("/patients/{id}", get(claims::patient))
+        .route("/$validate", post(claims::validate))
+        .route("/Bundle/$validate", post(claims::validate))
         .route("/health", get(ops::health))
         .route("/ready", get(ops::ready))
         .route("/metadata", get(ops::metadata))

@@ -24,6 +24,7 @@ on_both_engines!(
     a_request_failing_half_way_leaves_no_rows,
     a_failing_claim_does_not_take_concurrent_claims_with_it,
     operations_endpoints,
+    validate_operation_stores_nothing,
 );
 
 async fn professional_claim_is_stored_exactly(engine: Engine) {
@@ -60,6 +61,13 @@ async fn professional_claim_is_stored_exactly(engine: Engine) {
     assert_eq!(decimal(&item["unitPrice"]), Decimal::from(106));
     assert_eq!(decimal(&item["tax"]), Decimal::new(159, 1));
     assert_eq!(decimal(&item["net"]), Decimal::new(1219, 1));
+    // Accepted with a warning (the sample's dummy iqama), kept with the claim.
+    assert_eq!(claim["warnings"][0]["rule"], "BV-00798", "{claim}");
+    assert_eq!(claim["warnings"][0]["severity"], "warning");
+    assert_eq!(
+        claim["warnings"][0]["expression"],
+        "Bundle.entry[3].resource.identifier[0].value"
+    );
     assert_eq!(claim["history"][0]["to"], "accepted");
     assert_eq!(claim["history"].as_array().unwrap().len(), 1);
 }
@@ -69,6 +77,7 @@ async fn every_claim_sample_is_stored_as_written(engine: Engine) {
         return;
     };
     let samples = claim_samples();
+    let mut refused = 0;
     assert_eq!(
         samples.len(),
         13,
@@ -80,6 +89,27 @@ async fn every_claim_sample_is_stored_as_written(engine: Engine) {
         // Post the file's bytes untouched.
         let bytes = std::fs::read(fixtures().join(file)).unwrap();
         let response = app.post_raw(bytes, "application/json").await;
+        if let Some(rules) = want["refusedFor"].as_array() {
+            // A sample NPHIES itself would refuse: 422 naming exactly those rules.
+            assert_eq!(response.status(), 422, "{file}");
+            let outcome: Value = response.json().await.unwrap();
+            let mut reported: Vec<String> = outcome["issue"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|i| i["severity"] == "error")
+                .map(|i| i["diagnostics"].as_str().unwrap()[..8].to_owned())
+                .collect();
+            reported.sort();
+            let mut expected: Vec<String> = rules
+                .iter()
+                .map(|r| r.as_str().unwrap().to_owned())
+                .collect();
+            expected.sort();
+            assert_eq!(reported, expected, "{file}");
+            refused += 1;
+            continue;
+        }
         assert_eq!(response.status(), 201, "{file}");
         let id = response.json::<Value>().await.unwrap()["id"]
             .as_str()
@@ -121,7 +151,9 @@ async fn every_claim_sample_is_stored_as_written(engine: Engine) {
         );
     }
     let page = app.get_json("/claims?limit=100").await;
-    assert_eq!(page["claims"].as_array().unwrap().len(), 13);
+    assert_eq!(page["claims"].as_array().unwrap().len(), 13 - refused);
+    let mut raw = app.db.raw().await;
+    assert_eq!(raw.count("claims").await, 13 - refused as i64);
 }
 
 async fn patients_are_upserted_by_identifier(engine: Engine) {
@@ -210,8 +242,7 @@ async fn reposts_are_idempotent_and_conflicts_refused(engine: Engine) {
 
     // Same Bundle id, different content: 409.
     let mut changed = sample.clone();
-    let c = entry_of(&changed, "Claim");
-    changed["entry"][c]["resource"]["total"]["value"] = json!(121.8);
+    changed["timestamp"] = json!("2022-02-05T10:00:00+03:00");
     let conflict = app.post_claim(&changed).await;
     assert_eq!(conflict.status(), 409);
     let outcome: Value = conflict.json().await.unwrap();
@@ -244,7 +275,7 @@ async fn reposts_are_idempotent_and_conflicts_refused(engine: Engine) {
     for n in 0..10 {
         let a = fresh_copy(&sample, 100 + n);
         let mut same_id_other_content = a.clone();
-        same_id_other_content["entry"][c]["resource"]["total"]["value"] = json!(99);
+        same_id_other_content["timestamp"] = json!("2022-02-05T10:00:00+03:00");
         let b = fresh_copy(&sample, 200 + n);
         let mut same_number_other_bundle = b.clone();
         same_number_other_bundle["id"] = json!(uuid::Uuid::new_v4().to_string());
@@ -423,30 +454,42 @@ async fn every_error_class_is_an_operation_outcome(engine: Engine) {
         return;
     };
     let sample = fixture(PROFESSIONAL_CLAIM);
-    let claim_at = entry_of(&sample, "Claim");
+    let c = entry_of(&sample, "Claim");
+    let claim_path = format!("Bundle.entry[{c}].resource");
 
+    /// Asserts the status, the FHIR content type, and an error issue with `code`.
     async fn expect(response: reqwest::Response, status: u16, code: &str) -> Value {
         assert_eq!(response.status(), status);
-        assert!(
-            response.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("application/fhir+json")
-        );
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(content_type.starts_with("application/fhir+json"));
         let outcome: Value = response.json().await.unwrap();
         assert_eq!(outcome["resourceType"], "OperationOutcome");
-        assert_eq!(outcome["issue"][0]["severity"], "error");
-        assert_eq!(outcome["issue"][0]["code"], code, "{outcome}");
+        let issues = outcome["issue"].as_array().unwrap();
         assert!(
-            !outcome["issue"][0]["diagnostics"]
-                .as_str()
-                .unwrap()
-                .is_empty()
+            issues
+                .iter()
+                .any(|i| i["severity"] == "error" && i["code"] == code),
+            "no error issue with code {code}: {outcome}"
+        );
+        assert!(
+            issues
+                .iter()
+                .all(|i| !i["diagnostics"].as_str().unwrap().is_empty())
         );
         outcome
     }
+    fn points_at(outcome: &Value, path: &str) -> bool {
+        outcome["issue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["expression"][0] == path)
+    }
 
-    // 400: not JSON, truncated JSON, not an object, wrong JSON types.
+    // 400: not JSON, truncated JSON, JSON that is not an object.
     expect(
         app.post_raw(b"{not json".to_vec(), "application/fhir+json")
             .await,
@@ -455,12 +498,9 @@ async fn every_error_class_is_an_operation_outcome(engine: Engine) {
     )
     .await;
     let text = serde_json::to_string(&sample).unwrap();
+    let half = text.as_bytes()[..text.len() / 2].to_vec();
     expect(
-        app.post_raw(
-            text.as_bytes()[..text.len() / 2].to_vec(),
-            "application/fhir+json",
-        )
-        .await,
+        app.post_raw(half, "application/fhir+json").await,
         400,
         "invalid",
     )
@@ -471,16 +511,30 @@ async fn every_error_class_is_an_operation_outcome(engine: Engine) {
         "structure",
     )
     .await;
+
+    // Wrong JSON types inside the bundle: refused, pointing at the element.
     let mut wrong = sample.clone();
-    wrong["entry"][claim_at]["resource"]["total"]["value"] = json!("121.9");
-    let outcome = expect(app.post_claim(&wrong).await, 400, "structure").await;
-    assert_eq!(
-        outcome["issue"][0]["expression"][0],
-        format!("Bundle.entry[{claim_at}].resource.total.value")
+    wrong["entry"][c]["resource"]["total"]["value"] = json!("121.9");
+    let response = app.post_claim(&wrong).await;
+    assert!(
+        matches!(response.status().as_u16(), 400 | 422),
+        "{}",
+        response.status()
+    );
+    let outcome: Value = response.json().await.unwrap();
+    assert!(
+        points_at(&outcome, &format!("{claim_path}.total.value"))
+            || points_at(&outcome, &format!("{claim_path}.total")),
+        "{outcome}"
     );
     let mut wrong = sample.clone();
-    wrong["entry"][claim_at]["resource"]["item"] = json!({"sequence": 1});
-    expect(app.post_claim(&wrong).await, 400, "structure").await;
+    wrong["entry"][c]["resource"]["item"] = json!({"sequence": 1});
+    let response = app.post_claim(&wrong).await;
+    assert!(
+        matches!(response.status().as_u16(), 400 | 422),
+        "{}",
+        response.status()
+    );
 
     // 415: no content type, or another one.
     let response = app
@@ -507,7 +561,7 @@ async fn every_error_class_is_an_operation_outcome(engine: Engine) {
 
     // 413: over 10 MB, whether announced by Content-Length or streamed in chunks.
     let mut huge = sample.clone();
-    huge["entry"][claim_at]["resource"]["text"] = json!({"div": "x".repeat(10 * 1024 * 1024 + 1)});
+    huge["entry"][c]["resource"]["text"] = json!({"div": "x".repeat(10 * 1024 * 1024 + 1)});
     expect(app.post_claim(&huge).await, 413, "too-long").await;
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         (0..11).map(|_| Ok(vec![b' '; 1024 * 1024])).collect();
@@ -536,14 +590,13 @@ async fn every_error_class_is_an_operation_outcome(engine: Engine) {
         assert_eq!(&head, b"HTTP/1.1 413");
     }
 
-    // 422: a bundle, but not a message we accept.
+    // 422: a bundle that NPHIES would refuse, or that is not a message we accept; each issue
+    // names the rule (NPHIES rule id first in the diagnostics) and points at the element.
     let mut no_header = sample.clone();
     no_header["entry"].as_array_mut().unwrap().remove(0);
     let outcome = expect(app.post_claim(&no_header).await, 422, "structure").await;
-    assert_eq!(
-        outcome["issue"][0]["expression"][0],
-        "Bundle.entry[0].resource"
-    );
+    assert!(points_at(&outcome, "Bundle.entry[0].resource"), "{outcome}");
+    assert!(outcome.to_string().contains("BV-00126"));
     let outcome = expect(
         app.post_claim(&fixture("nphies-fhir-docs/12a - Poll Request.json"))
             .await,
@@ -551,38 +604,58 @@ async fn every_error_class_is_an_operation_outcome(engine: Engine) {
         "not-supported",
     )
     .await;
-    assert_eq!(
-        outcome["issue"][0]["expression"][0],
+    assert!(points_at(
+        &outcome,
         "Bundle.entry[0].resource.eventCoding.code"
-    );
+    ));
     let mut no_claim = sample.clone();
-    no_claim["entry"].as_array_mut().unwrap().remove(claim_at);
-    expect(app.post_claim(&no_claim).await, 422, "required").await;
+    no_claim["entry"].as_array_mut().unwrap().remove(c);
+    let outcome = expect(app.post_claim(&no_claim).await, 422, "not-found").await;
+    assert!(
+        points_at(&outcome, "Bundle.entry[0].resource.focus[0].reference"),
+        "{outcome}"
+    );
     let mut dangling = sample.clone();
-    dangling["entry"][claim_at]["resource"]["patient"]["reference"] = json!("Patient/missing");
+    dangling["entry"][c]["resource"]["patient"]["reference"] = json!("Patient/missing");
     let outcome = expect(app.post_claim(&dangling).await, 422, "not-found").await;
-    assert_eq!(
-        outcome["issue"][0]["expression"][0],
-        format!("Bundle.entry[{claim_at}].resource.patient.reference")
+    assert!(
+        points_at(&outcome, &format!("{claim_path}.patient.reference")),
+        "{outcome}"
+    );
+    assert!(
+        !outcome.to_string().contains("Patient/missing"),
+        "references are not echoed"
     );
     let mut not_message = sample.clone();
     not_message["type"] = json!("collection");
-    expect(app.post_claim(&not_message).await, 422, "value").await;
-    let mut bad_use = sample.clone();
-    bad_use["entry"][claim_at]["resource"]["use"] = json!("refund");
-    expect(app.post_claim(&bad_use).await, 422, "code-invalid").await;
+    let outcome = expect(app.post_claim(&not_message).await, 422, "structure").await;
+    assert!(points_at(&outcome, "Bundle.type"));
+    let mut wrong_use = sample.clone();
+    wrong_use["entry"][c]["resource"]["use"] = json!("preauthorization");
+    let outcome = expect(app.post_claim(&wrong_use).await, 422, "business-rule").await;
+    assert!(points_at(&outcome, &format!("{claim_path}.use")));
+    let mut bad_net = sample.clone();
+    bad_net["entry"][c]["resource"]["item"][0]["net"]["value"] = json!(130);
+    let outcome = expect(app.post_claim(&bad_net).await, 422, "business-rule").await;
+    assert!(points_at(&outcome, &format!("{claim_path}.item[0].net")));
+    assert!(outcome.to_string().contains("BV-00251"));
     let mut duplicate_items = sample.clone();
-    let item = duplicate_items["entry"][claim_at]["resource"]["item"][0].clone();
-    duplicate_items["entry"][claim_at]["resource"]["item"]
+    let item = duplicate_items["entry"][c]["resource"]["item"][0].clone();
+    duplicate_items["entry"][c]["resource"]["item"]
         .as_array_mut()
         .unwrap()
         .push(item);
-    expect(app.post_claim(&duplicate_items).await, 422, "invariant").await;
+    duplicate_items["entry"][c]["resource"]["total"]["value"] = json!(243.8);
+    let outcome = expect(app.post_claim(&duplicate_items).await, 422, "business-rule").await;
+    assert!(points_at(
+        &outcome,
+        &format!("{claim_path}.item[1].sequence")
+    ));
     expect(
         app.post_claim(&json!({"resourceType": "Patient", "id": "x"}))
             .await,
         422,
-        "not-supported",
+        "structure",
     )
     .await;
 
@@ -779,4 +852,59 @@ async fn operations_endpoints(engine: Engine) {
     assert!(metrics.contains("claims_received_total{use=\"claim\",type=\"professional\"}"));
     assert!(metrics.contains("db_pool_connections{"));
     assert!(metrics.contains("db_pool_max_connections{"));
+}
+
+async fn validate_operation_stores_nothing(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let sample = fixture(PROFESSIONAL_CLAIM);
+    for path in ["/$validate", "/Bundle/$validate"] {
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/fhir+json")
+            .json(&sample)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let outcome: Value = response.json().await.unwrap();
+        assert_eq!(outcome["resourceType"], "OperationOutcome");
+        let issues = outcome["issue"].as_array().unwrap();
+        assert!(issues.iter().all(|i| i["severity"] != "error"), "{outcome}");
+        assert!(issues.iter().any(|i| i["severity"] == "warning"));
+
+        // Any message, not only claims; an invalid one is still a 200 with its findings.
+        let mut broken = fixture("nphies-fhir-docs/12a - Poll Request.json");
+        broken["type"] = json!("collection");
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/fhir+json")
+            .json(&broken)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let outcome: Value = response.json().await.unwrap();
+        assert!(outcome["issue"].as_array().unwrap().iter().any(|i| {
+            i["severity"] == "error"
+                && i["expression"][0] == "Bundle.type"
+                && i["diagnostics"].as_str().unwrap().starts_with("BV-00130")
+        }));
+
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/fhir+json")
+            .body("{oops")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+    }
+    let mut raw = app.db.raw().await;
+    assert_eq!(raw.count("claims").await, 0);
+    assert_eq!(raw.count("patients").await, 0);
 }

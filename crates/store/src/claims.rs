@@ -84,11 +84,22 @@ pub struct ClaimRecord {
     pub adjudicated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Validation warnings the claim was accepted with.
+    pub warnings: Json<Vec<ClaimWarning>>,
+}
+
+/// A validation finding below error severity, kept with the claim so billers see it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClaimWarning {
+    pub rule: String,
+    pub severity: String,
+    pub expression: String,
+    pub message: String,
 }
 
 pub(crate) const CLAIM_COLUMNS: &str = "id, claim_system, claim_number, patient_id, provider_license, \
     payer_license, encounter_ref, claim_use, claim_type, sub_type, status, total_amount, currency, \
-    approved_amount, submission_id, submitted_at, adjudicated_at, created_at, updated_at";
+    approved_amount, submission_id, submitted_at, adjudicated_at, created_at, updated_at, warnings";
 
 /// A billed line as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -12,7 +12,8 @@ mod patients;
 mod submit;
 
 pub use claims::{
-    ClaimDetail, ClaimEvent, ClaimFilter, ClaimItem, ClaimPage, ClaimRecord, ClaimStatus, Cursor,
+    ClaimDetail, ClaimEvent, ClaimFilter, ClaimItem, ClaimPage, ClaimRecord, ClaimStatus,
+    ClaimWarning, Cursor,
 };
 pub use patients::PatientRecord;
 pub use submit::{NewClaim, Submission};
