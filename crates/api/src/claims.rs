@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use store::amount::Amount;
 use store::{
-    ClaimDetail, ClaimFilter, ClaimRecord, ClaimStatus, ClaimWarning, Cursor, NewClaim, Submission,
+    ClaimDetail, ClaimFilter, ClaimFinding, ClaimRecord, ClaimStatus, Cursor, NewClaim, Submission,
 };
 use uuid::Uuid;
 
@@ -50,8 +50,8 @@ pub struct ClaimView {
     pub adjudicated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// Validation warnings the claim was accepted with.
-    pub warnings: Vec<ClaimWarning>,
+    /// Validation findings the claim was accepted with (see `api::claims::submit`).
+    pub findings: Vec<ClaimFinding>,
 }
 
 impl From<ClaimRecord> for ClaimView {
@@ -81,7 +81,7 @@ impl From<ClaimRecord> for ClaimView {
             adjudicated_at: c.adjudicated_at,
             created_at: c.created_at,
             updated_at: c.updated_at,
-            warnings: c.warnings.0,
+            findings: c.findings.0,
         }
     }
 }
@@ -102,15 +102,11 @@ pub struct ItemView {
     #[serde(with = "nphies::decimal::option")]
     pub quantity: Option<Decimal>,
     #[serde(with = "nphies::decimal::option")]
-    pub unit_price: Option<Decimal>,
-    #[serde(with = "nphies::decimal::option")]
     pub factor: Option<Decimal>,
-    #[serde(with = "nphies::decimal::option")]
-    pub tax: Option<Decimal>,
-    #[serde(with = "nphies::decimal::option")]
-    pub patient_share: Option<Decimal>,
-    #[serde(with = "nphies::decimal::option")]
-    pub net: Option<Decimal>,
+    pub unit_price: Option<MoneyView>,
+    pub tax: Option<MoneyView>,
+    pub patient_share: Option<MoneyView>,
+    pub net: Option<MoneyView>,
     pub serviced: Option<String>,
 }
 
@@ -139,27 +135,36 @@ fn decimal(amount: Option<Amount>) -> Option<Decimal> {
 
 impl From<ClaimDetail> for ClaimDetailView {
     fn from(d: ClaimDetail) -> Self {
+        // Item amounts are in the claim's currency (NPHIES: SAR throughout).
+        let currency = d.claim.currency.clone();
+        let money = |amount: Option<Amount>| {
+            amount.map(|a| MoneyView {
+                value: a.0,
+                currency: currency.clone(),
+            })
+        };
+        let items = d
+            .items
+            .into_iter()
+            .map(|i| ItemView {
+                sequence: i.sequence,
+                service: ServiceView {
+                    system: i.service_system,
+                    code: i.service_code,
+                    display: i.service_display,
+                },
+                quantity: decimal(i.quantity),
+                factor: decimal(i.factor),
+                unit_price: money(i.unit_price),
+                tax: money(i.tax),
+                patient_share: money(i.patient_share),
+                net: money(i.net),
+                serviced: i.serviced,
+            })
+            .collect();
         ClaimDetailView {
             claim: d.claim.into(),
-            items: d
-                .items
-                .into_iter()
-                .map(|i| ItemView {
-                    sequence: i.sequence,
-                    service: ServiceView {
-                        system: i.service_system,
-                        code: i.service_code,
-                        display: i.service_display,
-                    },
-                    quantity: decimal(i.quantity),
-                    unit_price: decimal(i.unit_price),
-                    factor: decimal(i.factor),
-                    tax: decimal(i.tax),
-                    patient_share: decimal(i.patient_share),
-                    net: decimal(i.net),
-                    serviced: i.serviced,
-                })
-                .collect(),
+            items,
             history: d
                 .events
                 .into_iter()
@@ -188,15 +193,18 @@ pub async fn submit(
             message: "the body must be a JSON object (a FHIR Bundle)".into(),
         }));
     }
-    // The NPHIES rules first: a message NPHIES would refuse is refused here, with every finding.
+    // The NPHIES rules first. Errors against the message's integrity (structure, references,
+    // business rules: amounts, sequences, dates, identifiers) refuse it, listing every finding.
+    // Profile-conformance findings (cardinality, data types, bindings) are kept with the claim
+    // and shown: NPHIES's own published samples predate some current profile requirements.
     let report = validation::validate(&body.value, chrono::Utc::now());
-    if report.has_errors() {
+    if report.findings.iter().any(refuses) {
         return Err(ApiError::Invalid(report.to_outcome()));
     }
-    let warnings = report
+    let findings = report
         .findings
         .iter()
-        .map(|f| ClaimWarning {
+        .map(|f| ClaimFinding {
             rule: f.rule.id.to_owned(),
             severity: format!("{:?}", f.severity()).to_lowercase(),
             expression: f.expression.clone(),
@@ -219,7 +227,7 @@ pub async fn submit(
             bundle: body.raw,
             content_sha256: sha,
             actor: ctx.actor(),
-            warnings,
+            findings,
         })
         .await?;
     let (status, claim) = match result {
@@ -260,6 +268,15 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// Whether a finding refuses a claim at `POST /claims`.
+fn refuses(finding: &validation::Finding) -> bool {
+    use validation::RuleGroup::{Business, Reference, Structure};
+    matches!(
+        finding.severity(),
+        nphies::Severity::Error | nphies::Severity::Fatal
+    ) && matches!(finding.rule.group, Structure | Reference | Business)
 }
 
 /// `POST /$validate` (and `/Bundle/$validate`): every finding for any message bundle, as an
@@ -442,7 +459,15 @@ pub async fn list(
     State(state): State<AppState>,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let Query(params) = params.map_err(|e| {
+        // serde's text names the offending parameter; drop axum's prefix.
+        let text = e.body_text();
+        let detail = text.rsplit_once(": ").map_or(text.as_str(), |(_, d)| d);
+        ApiError::BadRequest(format!(
+            "bad query parameter ({detail}); known: status, provider, payer, patient, use, type, \
+             submitted_from, submitted_to, limit, cursor"
+        ))
+    })?;
     let page = state.store.list_claims(&params.into_filter()?).await?;
     Ok(fhir_response(
         StatusCode::OK,

@@ -45,6 +45,10 @@ impl From<StoreError> for ApiError {
                 ApiError::BadRequest("cursor is not one this server handed out".into())
             }
             StoreError::Unavailable(message) => ApiError::Unavailable(message),
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                ApiError::Unavailable("the database is not reachable; retry later".into())
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -11,6 +11,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
 pub const DEFAULT_DATA_DIR: &str = "./claimlinc-data";
 pub const DEFAULT_DB_MAX_CONNECTIONS: u32 = 16;
 pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 30;
+/// PostgreSQL's "already exists, skipping" notices are not worth an info line at every start.
+pub const DEFAULT_LOG_FILTER: &str = "info,sqlx::postgres::notice=warn";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,7 +32,8 @@ pub struct SettingArgs {
     pub config: Option<PathBuf>,
 
     /// Address to serve HTTP on [default: 127.0.0.1:8000].
-    #[arg(long, env = "CLAIMLINC_LISTEN", global = true, value_name = "ADDR")]
+    #[arg(long, env = "CLAIMLINC_LISTEN", global = true, value_name = "ADDR",
+          value_parser = parsed::<SocketAddr>("--listen / CLAIMLINC_LISTEN", "an address like 127.0.0.1:8000"))]
     pub listen: Option<SocketAddr>,
 
     /// Directory for the SQLite database and other local state [default: ./claimlinc-data].
@@ -48,7 +51,7 @@ pub struct SettingArgs {
     )]
     pub database_url: Option<String>,
 
-    /// Log format [default: json].
+    /// Log format, set by --log-format or CLAIMLINC_LOG_FORMAT [default: json].
     #[arg(long, env = "CLAIMLINC_LOG_FORMAT", global = true, value_enum)]
     pub log_format: Option<LogFormat>,
 
@@ -84,6 +87,18 @@ pub struct SettingArgs {
     pub shutdown_grace_secs: Option<u64>,
 }
 
+/// A clap value parser whose error names the flag and the environment variable, since either
+/// may have supplied the value.
+fn parsed<T: std::str::FromStr>(
+    setting: &'static str,
+    expected: &'static str,
+) -> impl Fn(&str) -> Result<T, String> + Clone {
+    move |text| {
+        text.parse()
+            .map_err(|_| format!("{setting} must be {expected}"))
+    }
+}
+
 /// The TOML file: the same settings, all optional. Unknown keys are refused so a typo is not
 /// silently ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -114,10 +129,10 @@ pub struct Settings {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path} (--config / CLAIMLINC_CONFIG): {source}")]
+    #[error("cannot read config file {path} (--config / CLAIMLINC_CONFIG): {reason}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("config file {path}: {message}")]
     Parse { path: PathBuf, message: String },
@@ -171,7 +186,7 @@ impl Settings {
             .log_level
             .clone()
             .or(file.log_level)
-            .unwrap_or_else(|| "info".into());
+            .unwrap_or_else(|| DEFAULT_LOG_FILTER.into());
         if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
             return Err(ConfigError::Invalid(format!(
                 "log_level (--log-level / CLAIMLINC_LOG) \"{log_level}\" is not a valid filter"
@@ -223,9 +238,9 @@ impl Settings {
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let text = std::fs::read_to_string(path).map_err(|reason| ConfigError::Read {
         path: path.to_owned(),
-        source,
+        reason,
     })?;
     toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.to_owned(),

@@ -93,7 +93,12 @@ fn init_logging(settings: &Settings) -> anyhow::Result<()> {
             .with_current_span(true)
             .with_span_list(false)
             .try_init(),
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Text => {
+            use std::io::IsTerminal;
+            builder
+                .with_ansi(std::io::stderr().is_terminal())
+                .try_init()
+        }
     };
     result.map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))
 }

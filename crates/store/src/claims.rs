@@ -84,13 +84,13 @@ pub struct ClaimRecord {
     pub adjudicated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// Validation warnings the claim was accepted with.
-    pub warnings: Json<Vec<ClaimWarning>>,
+    /// Validation findings the claim was accepted with (see `api::claims::submit`).
+    pub findings: Json<Vec<ClaimFinding>>,
 }
 
-/// A validation finding below error severity, kept with the claim so billers see it.
+/// A validation finding that did not refuse the claim, kept with it so billers see it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ClaimWarning {
+pub struct ClaimFinding {
     pub rule: String,
     pub severity: String,
     pub expression: String,
@@ -99,7 +99,7 @@ pub struct ClaimWarning {
 
 pub(crate) const CLAIM_COLUMNS: &str = "id, claim_system, claim_number, patient_id, provider_license, \
     payer_license, encounter_ref, claim_use, claim_type, sub_type, status, total_amount, currency, \
-    approved_amount, submission_id, submitted_at, adjudicated_at, created_at, updated_at, warnings";
+    approved_amount, submission_id, submitted_at, adjudicated_at, created_at, updated_at, findings";
 
 /// A billed line as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

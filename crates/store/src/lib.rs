@@ -12,12 +12,13 @@ mod patients;
 mod submit;
 
 pub use claims::{
-    ClaimDetail, ClaimEvent, ClaimFilter, ClaimItem, ClaimPage, ClaimRecord, ClaimStatus,
-    ClaimWarning, Cursor,
+    ClaimDetail, ClaimEvent, ClaimFilter, ClaimFinding, ClaimItem, ClaimPage, ClaimRecord,
+    ClaimStatus, Cursor,
 };
 pub use patients::PatientRecord;
 pub use submit::{NewClaim, Submission};
 
+use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -62,10 +63,12 @@ pub enum StoreError {
     /// A configuration value is unusable; the message names the setting.
     #[error("{0}")]
     Config(String),
+    // Not `#[source]`: the message already carries the cause, and error chains printed with
+    // `{:#}` would repeat it.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
     /// The request contradicts what is stored (a reused Bundle id or claim number).
     #[error("{0}")]
     Conflict(String),
@@ -74,6 +77,32 @@ pub enum StoreError {
     /// The database cannot take the request now; the client may retry.
     #[error("{0}")]
     Unavailable(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        StoreError::Database(err)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(err)
+    }
+}
+
+impl StoreError {
+    /// True when the database could not be reached (as opposed to refusing a statement): the
+    /// request may succeed if retried.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Unavailable(_)
+                | StoreError::Database(
+                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+                )
+        )
+    }
 }
 
 /// Which engine a [`Store`] runs on.
@@ -147,6 +176,17 @@ impl Store {
                     })?
                     .application_name("claimlinc")
                     .options([("search_path", PG_SCHEMA)]);
+                // One direct connection first: a pool that cannot connect only reports a
+                // timeout, this reports why (refused, unknown database, bad password...).
+                let probe = tokio::time::timeout(
+                    Duration::from_secs(10),
+                    sqlx::PgConnection::connect_with(&options),
+                )
+                .await
+                .map_err(|_| {
+                    StoreError::Config("PostgreSQL did not answer within 10 s".into())
+                })??;
+                probe.close().await?;
                 let pool = PgPoolOptions::new()
                     .max_connections(max)
                     .acquire_timeout(Duration::from_secs(10))
@@ -219,9 +259,16 @@ impl Store {
         match self {
             Store::Sqlite(db) => SQLITE_MIGRATIONS.run(&db.writer).await?,
             Store::Postgres(db) => {
-                sqlx::query("CREATE SCHEMA IF NOT EXISTS healthcare")
-                    .execute(&db.pool)
-                    .await?;
+                let exists: Option<i32> = sqlx::query_scalar(
+                    "SELECT 1 FROM information_schema.schemata WHERE schema_name = 'healthcare'",
+                )
+                .fetch_optional(&db.pool)
+                .await?;
+                if exists.is_none() {
+                    sqlx::query("CREATE SCHEMA IF NOT EXISTS healthcare")
+                        .execute(&db.pool)
+                        .await?;
+                }
                 PG_MIGRATIONS.run(&db.pool).await?;
             }
         }

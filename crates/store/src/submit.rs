@@ -12,7 +12,7 @@
 //! transaction, retried once a race is lost. A failing claim then fails alone.
 
 use crate::amount::Amount;
-use crate::claims::{ClaimRecord, ClaimStatus, ClaimWarning};
+use crate::claims::{ClaimFinding, ClaimRecord, ClaimStatus};
 use crate::{Actor, Store, StoreError, now};
 use chrono::{DateTime, Utc};
 use nphies::{ClaimSubmission, PatientRecord};
@@ -35,8 +35,8 @@ pub struct NewClaim {
     /// SHA-256 (hex) of the bundle's canonical JSON: equal for equal content.
     pub content_sha256: String,
     pub actor: Actor,
-    /// Validation warnings to keep with the claim.
-    pub warnings: Vec<ClaimWarning>,
+    /// Validation findings to keep with the claim.
+    pub findings: Vec<ClaimFinding>,
 }
 
 /// What became of a submission.
@@ -200,7 +200,7 @@ macro_rules! write_claim {
                 "INSERT INTO claims (id, claim_system, claim_number, patient_id, provider_license, \
                  payer_license, encounter_ref, claim_use, claim_type, sub_type, status, \
                  total_amount, currency, bundle, bundle_sha256, submission_id, submitted_at, \
-                 created_at, updated_at, warnings) \
+                 created_at, updated_at, findings) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
                  $17, $17, $17, $18)",
             )
@@ -221,7 +221,7 @@ macro_rules! write_claim {
             .bind(&new.content_sha256)
             .bind(&sub.bundle_id)
             .bind(at)
-            .bind(Json(&new.warnings))
+            .bind(Json(&new.findings))
             .execute(&mut *conn)
             .await;
             match inserted {
@@ -320,7 +320,7 @@ macro_rules! write_claim {
                 adjudicated_at: None,
                 created_at: at,
                 updated_at: at,
-                warnings: Json(new.warnings.clone()),
+                findings: Json(new.findings.clone()),
             })))
         }
     };
@@ -564,7 +564,7 @@ macro_rules! write_batch {
                     "INSERT INTO claims (id, claim_system, claim_number, patient_id, \
                      provider_license, payer_license, encounter_ref, claim_use, claim_type, \
                      sub_type, status, total_amount, currency, bundle, bundle_sha256, \
-                     submission_id, submitted_at, created_at, updated_at, warnings) ",
+                     submission_id, submitted_at, created_at, updated_at, findings) ",
                 );
                 q.push_values(&writing, |mut row, &i| {
                     let job = jobs[i];
@@ -588,7 +588,7 @@ macro_rules! write_batch {
                         .push_bind(at)
                         .push_bind(at)
                         .push_bind(at)
-                        .push_bind(Json(job.warnings.clone()));
+                        .push_bind(Json(job.findings.clone()));
                 });
                 q.build().execute(&mut *conn).await?;
 
@@ -706,7 +706,7 @@ macro_rules! write_batch {
                             adjudicated_at: None,
                             created_at: at,
                             updated_at: at,
-                            warnings: Json(jobs[i].warnings.clone()),
+                            findings: Json(jobs[i].findings.clone()),
                         })))
                     }
                     Plan::SameAs(j) => match &results[j] {

@@ -16,6 +16,7 @@ catalogue! {
     BV_00482 = "BV-00482", Business, Error, "item factor is a positive decimal";
     CL_00009 = "CL-00009", Business, Error, "quantities are positive";
     CL_00010 = "CL-00010", Business, Warning, "the patient share does not exceed the item net";
+    CL_00015 = "CL-00015", Business, Error, "an amount of money has at most two decimals (halalas) and is below one trillion";
 
     // Claim sequences and links.
     BV_00044 = "BV-00044", Business, Error, "item sequences are unique within the claim";

@@ -18,16 +18,35 @@ fn cents(value: Decimal) -> Decimal {
 
 /// An NPHIES extension by its short name, with its index in `extension`.
 fn extension<'a>(element: &'a Value, name: &str) -> Option<(usize, &'a Value)> {
-    list(element, "extension").iter().enumerate().find(|(_, e)| {
-        text(e, "url")
-            .is_some_and(|url| url.strip_prefix(crate::node::STRUCTURE_DEFINITION) == Some(name))
-    })
+    list(element, "extension")
+        .iter()
+        .enumerate()
+        .find(|(_, e)| {
+            text(e, "url").is_some_and(|url| {
+                url.strip_prefix(crate::node::STRUCTURE_DEFINITION) == Some(name)
+            })
+        })
 }
 
-/// Checks a Money element's currency.
+/// Checks a Money element: its currency (`rule`), and that its value is a plausible exact SAR
+/// amount (CL-00015). Amounts with more digits than that would also not survive a trip through
+/// binary floating point exactly.
 fn sar(money: Option<&Value>, rule: &'static Rule, path: String, out: &mut Findings) {
-    if let Some(money) = money
-        && let Some(currency) = money.get("currency")
+    let Some(money) = money else { return };
+    if let Some(value) = money.get("value").and_then(decimal)
+        && (value.normalize().scale() > 2 || value.abs() >= Decimal::from(1_000_000_000_000_i64))
+    {
+        let value_path = match path.strip_suffix(".currency") {
+            Some(base) => format!("{base}.value"),
+            None => format!("{path}.value"),
+        };
+        out.add(
+            &CL_00015,
+            value_path,
+            "an amount has at most two decimals and is below 1,000,000,000,000 SAR",
+        );
+    }
+    if let Some(currency) = money.get("currency")
         && currency.as_str() != Some("SAR")
     {
         out.add(rule, path, "the currency must be SAR");

@@ -295,6 +295,13 @@ fn amount_cases() -> Vec<Case> {
             |b| claim(b)["item"][0]["extension"][2]["valueMoney"]["value"] = json!(500),
         ),
         case(
+            "CL-00015",
+            PRO,
+            format!("{item}.unitPrice.value"),
+            "unit price with fractions of a halala",
+            |b| claim(b)["item"][0]["unitPrice"]["value"] = json!(106.001),
+        ),
+        case(
             "BV-00482",
             PRO,
             format!("{item}.factor"),
