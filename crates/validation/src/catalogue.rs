@@ -100,32 +100,6 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     all().find(|r| r.id == id)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn ids_are_unique_and_well_formed() {
-        let mut seen = HashSet::new();
-        for rule in all() {
-            assert!(seen.insert(rule.id), "{} declared twice", rule.id);
-            let (prefix, number) = rule.id.split_once('-').expect("PREFIX-NNNNN");
-            assert!(
-                matches!(prefix, "BV" | "RE" | "IC" | "DT" | "IB" | "CL"),
-                "{}",
-                rule.id
-            );
-            assert!(
-                number.len() == 5 && number.bytes().all(|b| b.is_ascii_digit()),
-                "{}",
-                rule.id
-            );
-            assert!(!rule.checks.is_empty());
-        }
-    }
-}
-
 /// The catalogue as Markdown: the text of `docs/rules.md`.
 pub fn markdown() -> String {
     let rules: Vec<&Rule> = all().collect();
@@ -154,4 +128,30 @@ pub fn markdown() -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for rule in all() {
+            assert!(seen.insert(rule.id), "{} declared twice", rule.id);
+            let (prefix, number) = rule.id.split_once('-').expect("PREFIX-NNNNN");
+            assert!(
+                matches!(prefix, "BV" | "RE" | "IC" | "DT" | "IB" | "CL"),
+                "{}",
+                rule.id
+            );
+            assert!(
+                number.len() == 5 && number.bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                rule.id
+            );
+            assert!(!rule.checks.is_empty());
+        }
+    }
 }
