@@ -6,6 +6,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use criterion::{Criterion, Throughput, criterion_group};
+
+// The allocator the `claimlinc` binary uses: parsing JSON is mostly allocation.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -36,6 +40,17 @@ fn parse_and_validate(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The parts, to see where the time goes.
+    let bytes = sample("10 - Claim Professional Request.json");
+    let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let mut parts = c.benchmark_group("parts");
+    parts.bench_function("parse only", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).unwrap())
+    });
+    parts.bench_function("validate only", |b| {
+        b.iter(|| black_box(validation::validate(black_box(&value), received)))
+    });
+    parts.finish();
 }
 
 /// A small deterministic generator, so the damaged bundles are the same on every run.
