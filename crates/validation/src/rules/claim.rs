@@ -331,7 +331,13 @@ pub(super) fn check(
             "prescriber-request" => Some("predetermination"),
             _ => None,
         };
+        // An unknown use is the binding rule's finding (IB-00048), not a mismatch.
+        let known = matches!(
+            claim_use,
+            Some("claim" | "preauthorization" | "predetermination")
+        );
         if let (Some(expected), Some(actual)) = (expected, claim_use)
+            && known
             && expected != actual
         {
             out.add(
@@ -358,7 +364,8 @@ pub(super) fn check(
             "pharmacy" => (&BV_00368, &["op"]),
             _ => (&BV_00364, &[]),
         };
-        if !allowed.is_empty() && !allowed.contains(&sub) {
+        // An unknown subtype is the binding rule's finding (IB-00043), not a mismatch.
+        if !allowed.is_empty() && matches!(sub, "ip" | "op" | "emr") && !allowed.contains(&sub) {
             out.add(
                 rule,
                 format!("{at}.subType"),
