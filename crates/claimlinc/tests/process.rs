@@ -404,3 +404,118 @@ async fn serve_with_no_configuration_uses_the_documented_defaults() {
         .unwrap();
     assert!(status.success());
 }
+
+#[tokio::test]
+async fn validate_command_reports_and_exits_by_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = fixtures();
+    let run = |args: Vec<std::ffi::OsString>| {
+        let mut cmd = claimlinc(dir.path());
+        cmd.args(args);
+        async move {
+            let output = cmd.output().await.unwrap();
+            (
+                output.status.code(),
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            )
+        }
+    };
+    let valid = samples.join("nphies-fhir-docs/Preauth Professional Outpatient Request.json");
+    let invalid = samples.join("xactasolutionsai/NPHIES_Professional_Lab_Bundle_Example.json");
+
+    // 0: valid; the report says so.
+    let (code, out, _) = run(vec!["validate".into(), valid.clone().into()]).await;
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("valid (0 errors"), "{out}");
+
+    // 1: any error; each finding with its rule id and path.
+    let (code, out, _) = run(vec![
+        "validate".into(),
+        valid.clone().into(),
+        invalid.clone().into(),
+    ])
+    .await;
+    assert_eq!(code, Some(1));
+    assert!(out.contains("BV-00341  Bundle.id"), "{out}");
+
+    // A directory: every .json under it.
+    let (code, out, _) = run(vec![
+        "validate".into(),
+        samples.join("xactasolutionsai").into(),
+    ])
+    .await;
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out.lines().filter(|l| l.contains(".json: ")).count(),
+        9,
+        "{out}"
+    );
+
+    // --format json: the OperationOutcome per file.
+    let (code, out, _) = run(vec![
+        "validate".into(),
+        "--format".into(),
+        "json".into(),
+        invalid.into(),
+    ])
+    .await;
+    assert_eq!(code, Some(1));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report[0]["valid"], false);
+    assert_eq!(report[0]["outcome"]["resourceType"], "OperationOutcome");
+    assert!(
+        report[0]["outcome"]["issue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["expression"][0] == "Bundle.id")
+    );
+
+    // A file that is not JSON is invalid (1), not unreadable.
+    std::fs::write(dir.path().join("broken.json"), "{nope").unwrap();
+    let (code, out, _) = run(vec![
+        "validate".into(),
+        dir.path().join("broken.json").into(),
+    ])
+    .await;
+    assert_eq!(code, Some(1));
+    assert!(out.contains("not valid JSON"), "{out}");
+
+    // 2: an unreadable path, or a usage error.
+    let (code, _, err) = run(vec![
+        "validate".into(),
+        valid.into(),
+        "no/such/file.json".into(),
+    ])
+    .await;
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no/such/file.json"), "{err}");
+    let (code, _, _) = run(vec!["validate".into()]).await;
+    assert_eq!(code, Some(2));
+    let (code, _, _) = run(vec![
+        "validate".into(),
+        "--format".into(),
+        "xml".into(),
+        "x.json".into(),
+    ])
+    .await;
+    assert_eq!(code, Some(2));
+}
+
+#[tokio::test]
+async fn rules_command_prints_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = claimlinc(dir.path()).arg("rules").output().await.unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.lines().count() >= 150, "at least 150 rules");
+    assert!(text.lines().any(|l| l.starts_with("BV-00251")));
+    let markdown = claimlinc(dir.path())
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .await
+        .unwrap();
+    let docs = std::fs::read_to_string(fixtures().join("../../../docs/rules.md")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&markdown.stdout), docs);
+}
