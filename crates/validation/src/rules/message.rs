@@ -245,52 +245,77 @@ pub(super) fn check<'a>(
 
 /// Every `reference` string anywhere in the message must resolve inside the bundle.
 pub(super) fn check_references(entries: &Entries, out: &mut Findings) {
+    let mut trail: Vec<Step> = Vec::with_capacity(16);
     for (i, resource) in entries.resources.iter().enumerate() {
         let Some(resource) = resource else { continue };
         // A nested bundle (batch) is checked as its own message.
         if text(resource, "resourceType") == Some("Bundle") {
             continue;
         }
-        walk(
-            resource,
-            &mut format!("Bundle.entry[{i}].resource"),
-            entries,
-            out,
-        );
+        trail.clear();
+        walk(resource, i, &mut trail, entries, out);
     }
 }
 
-fn walk(value: &Value, path: &mut String, entries: &Entries, out: &mut Findings) {
+/// One step down the JSON tree. The path is only written out when there is a finding, so
+/// walking a clean message allocates nothing.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn path_of(entry: usize, trail: &[Step]) -> String {
+    let mut path = format!("Bundle.entry[{entry}].resource");
+    for step in trail {
+        match step {
+            Step::Key(key) => {
+                path.push('.');
+                path.push_str(key);
+            }
+            Step::Index(n) => path.push_str(&format!("[{n}]")),
+        }
+    }
+    path
+}
+
+fn walk<'a>(
+    value: &'a Value,
+    entry: usize,
+    trail: &mut Vec<Step<'a>>,
+    entries: &Entries,
+    out: &mut Findings,
+) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let len = path.len();
-                path.push('.');
-                path.push_str(key);
                 if key == "reference" {
                     if let Some(reference) = child.as_str()
                         && !reference.starts_with('#')
                         && entries.resolve(reference).is_none()
                     {
+                        trail.push(Step::Key(key));
                         // The reference itself is not echoed: resource ids can be record numbers.
                         out.add(
                             &RE_00174,
-                            path.clone(),
+                            path_of(entry, trail),
                             "the reference does not point at any entry of this bundle",
                         );
+                        trail.pop();
                     }
-                } else {
-                    walk(child, path, entries, out);
+                } else if child.is_object() || child.is_array() {
+                    trail.push(Step::Key(key));
+                    walk(child, entry, trail, entries, out);
+                    trail.pop();
                 }
-                path.truncate(len);
             }
         }
         Value::Array(items) => {
             for (n, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{n}]"));
-                walk(item, path, entries, out);
-                path.truncate(len);
+                if item.is_object() || item.is_array() {
+                    trail.push(Step::Index(n));
+                    walk(item, entry, trail, entries, out);
+                    trail.pop();
+                }
             }
         }
         _ => {}
