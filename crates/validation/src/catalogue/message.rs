@@ -3,12 +3,12 @@
 catalogue! {
     // Message structure.
     BV_00130 = "BV-00130", Structure, Error, "Bundle.type is \"message\"";
-    BV_00341 = "BV-00341", Structure, Error, "Bundle.id is a GUID (36 characters: 32 hex digits and 4 dashes)";
-    CL_00001 = "CL-00001", Structure, Error, "Bundle.timestamp is an instant with seconds and a time zone";
+    BV_00341 = "BV-00341", DataType, Error, "Bundle.id is a GUID (36 characters: 32 hex digits and 4 dashes)";
+    CL_00001 = "CL-00001", DataType, Error, "Bundle.timestamp is an instant with seconds and a time zone";
     BV_00126 = "BV-00126", Structure, Error, "the first entry of the bundle is the MessageHeader";
     CL_00002 = "CL-00002", Structure, Error, "every entry has a fullUrl and a resource";
     CL_00003 = "CL-00003", Structure, Error, "no two entries share a fullUrl";
-    BV_00168 = "BV-00168", Structure, Error, "MessageHeader.id is a GUID";
+    BV_00168 = "BV-00168", DataType, Error, "MessageHeader.id is a GUID";
     CL_00004 = "CL-00004", Structure, Error, "MessageHeader.eventCoding uses the NPHIES message event code system";
     CL_00005 = "CL-00005", Structure, Error, "MessageHeader.eventCoding.code is an NPHIES message event";
     BV_00221 = "BV-00221", Structure, Error, "MessageHeader.focus has exactly one reference (outside batch messages)";
