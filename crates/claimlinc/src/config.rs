@@ -64,7 +64,8 @@ pub struct SettingArgs {
         long,
         env = "CLAIMLINC_MAX_BODY_BYTES",
         global = true,
-        value_name = "BYTES"
+        value_name = "BYTES",
+        value_parser = parsed::<usize>("--max-body-bytes / CLAIMLINC_MAX_BODY_BYTES", "a whole number of bytes")
     )]
     pub max_body_bytes: Option<usize>,
 
@@ -73,7 +74,8 @@ pub struct SettingArgs {
         long,
         env = "CLAIMLINC_DB_MAX_CONNECTIONS",
         global = true,
-        value_name = "N"
+        value_name = "N",
+        value_parser = parsed::<u32>("--db-max-connections / CLAIMLINC_DB_MAX_CONNECTIONS", "a whole number")
     )]
     pub db_max_connections: Option<u32>,
 
@@ -82,7 +84,8 @@ pub struct SettingArgs {
         long,
         env = "CLAIMLINC_SHUTDOWN_GRACE_SECS",
         global = true,
-        value_name = "SECS"
+        value_name = "SECS",
+        value_parser = parsed::<u64>("--shutdown-grace-secs / CLAIMLINC_SHUTDOWN_GRACE_SECS", "a whole number of seconds")
     )]
     pub shutdown_grace_secs: Option<u64>,
 }

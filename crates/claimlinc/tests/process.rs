@@ -313,7 +313,10 @@ async fn bad_settings_stop_the_start_and_name_the_setting() {
     let mut cmd = claimlinc(dir.path());
     cmd.env("CLAIMLINC_LISTEN", "nowhere");
     let err = run_to_failure(cmd).await;
-    assert!(err.contains("--listen"), "{err}");
+    assert!(
+        err.contains("--listen") && err.contains("CLAIMLINC_LISTEN"),
+        "{err}"
+    );
 
     let mut cmd = claimlinc(dir.path());
     cmd.env("DATABASE_URL", "mysql://db/claims");
@@ -338,7 +341,10 @@ async fn bad_settings_stop_the_start_and_name_the_setting() {
     let mut cmd = claimlinc(dir.path());
     cmd.env("CLAIMLINC_DB_MAX_CONNECTIONS", "many");
     let err = run_to_failure(cmd).await;
-    assert!(err.contains("--db-max-connections"), "{err}");
+    assert!(
+        err.contains("--db-max-connections") && err.contains("CLAIMLINC_DB_MAX_CONNECTIONS"),
+        "{err}"
+    );
 
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let mut cmd = claimlinc(dir.path());
