@@ -109,6 +109,33 @@ fn patient_unchanged(row: &PatientRow, p: &PatientRecord) -> bool {
         && same(&p.email, &row.7)
 }
 
+/// The record of a claim just written: what `GET /claims/{id}` would read back.
+fn accepted(new: &NewClaim, id: Uuid, patient_id: Uuid, at: DateTime<Utc>) -> ClaimRecord {
+    let sub = &new.submission;
+    ClaimRecord {
+        id,
+        claim_system: sub.claim_system.clone(),
+        claim_number: sub.claim_number.clone(),
+        patient_id,
+        provider_license: sub.provider_license.clone(),
+        payer_license: sub.payer_license.clone(),
+        encounter_ref: sub.encounter.clone(),
+        claim_use: sub.claim_use.as_str().into(),
+        claim_type: sub.claim_type.as_str().into(),
+        sub_type: sub.sub_type.clone(),
+        status: ClaimStatus::Accepted.as_str().into(),
+        total_amount: Amount(sub.total.normalize()),
+        currency: sub.currency.clone(),
+        approved_amount: None,
+        submission_id: sub.bundle_id.clone(),
+        submitted_at: at,
+        adjudicated_at: None,
+        created_at: at,
+        updated_at: at,
+        findings: Json(new.findings.clone()),
+    }
+}
+
 /// Writes one claim through `$conn` (a `&mut` connection inside an open transaction or
 /// savepoint) and evaluates to `Result<Written, StoreError>`. A macro rather than a function so
 /// that the same statements compile against SQLite and PostgreSQL connections without a wall of
@@ -300,28 +327,7 @@ macro_rules! write_claim {
             });
             audit.build().execute(&mut *conn).await?;
 
-            Ok(Written::Created(Box::new(ClaimRecord {
-                id: claim_id,
-                claim_system: sub.claim_system.clone(),
-                claim_number: sub.claim_number.clone(),
-                patient_id,
-                provider_license: sub.provider_license.clone(),
-                payer_license: sub.payer_license.clone(),
-                encounter_ref: sub.encounter.clone(),
-                claim_use: sub.claim_use.as_str().into(),
-                claim_type: sub.claim_type.as_str().into(),
-                sub_type: sub.sub_type.clone(),
-                status: ClaimStatus::Accepted.as_str().into(),
-                total_amount: Amount(sub.total.normalize()),
-                currency: sub.currency.clone(),
-                approved_amount: None,
-                submission_id: sub.bundle_id.clone(),
-                submitted_at: at,
-                adjudicated_at: None,
-                created_at: at,
-                updated_at: at,
-                findings: Json(new.findings.clone()),
-            })))
+            Ok(Written::Created(Box::new(accepted(new, claim_id, patient_id, at))))
         }
     };
 }
@@ -685,29 +691,12 @@ macro_rules! write_batch {
             for (i, step) in plan.into_iter().enumerate() {
                 let result = match step {
                     Plan::Write => {
-                        let sub = &jobs[i].submission;
-                        Ok(Written::Created(Box::new(ClaimRecord {
-                            id: claim_ids[i],
-                            claim_system: sub.claim_system.clone(),
-                            claim_number: sub.claim_number.clone(),
-                            patient_id: patient_id(i),
-                            provider_license: sub.provider_license.clone(),
-                            payer_license: sub.payer_license.clone(),
-                            encounter_ref: sub.encounter.clone(),
-                            claim_use: sub.claim_use.as_str().into(),
-                            claim_type: sub.claim_type.as_str().into(),
-                            sub_type: sub.sub_type.clone(),
-                            status: ClaimStatus::Accepted.as_str().into(),
-                            total_amount: Amount(sub.total.normalize()),
-                            currency: sub.currency.clone(),
-                            approved_amount: None,
-                            submission_id: sub.bundle_id.clone(),
-                            submitted_at: at,
-                            adjudicated_at: None,
-                            created_at: at,
-                            updated_at: at,
-                            findings: Json(jobs[i].findings.clone()),
-                        })))
+                        Ok(Written::Created(Box::new(accepted(
+                            jobs[i],
+                            claim_ids[i],
+                            patient_id(i),
+                            at,
+                        ))))
                     }
                     Plan::SameAs(j) => match &results[j] {
                         Ok(Written::Created(claim)) => Ok(Written::Seen(claim.id)),
