@@ -32,6 +32,7 @@ catalogue! {
     BV_00502 = "BV-00502", Business, Error, "an item's informationSequence values are unique";
     BV_00057 = "BV-00057", Business, Error, "a diagnosis code appears once in a claim";
     BV_00400 = "BV-00400", Business, Error, "exactly one insurance is focal";
+    BV_00731 = "BV-00731", Business, Error, "an institutional claim billing mechanical ventilation (13882-00-00, 13882-01-00, 13882-02-00, 92211-00-00) carries ventilation-hours supporting information";
     BV_00526 = "BV-00526", Business, Error, "a CodeableConcept has at most one coding per code system";
 
     // Claim type, subtype and encounter.

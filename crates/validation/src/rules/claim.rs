@@ -464,6 +464,24 @@ pub(super) fn check(
         }
     }
 
+    // BV-00731: ventilation billed on an institutional claim needs its hours.
+    const VENTILATION: [&str; 4] = ["13882-00-00", "13882-01-00", "13882-02-00", "92211-00-00"];
+    if claim_use == Some("claim") && claim_type == Some("institutional") {
+        let ventilated = items.iter().any(|item| {
+            item.get("productOrService").is_some_and(|p| {
+                list(p, "coding")
+                    .iter()
+                    .any(|c| text(c, "code").is_some_and(|code| VENTILATION.contains(&code)))
+            })
+        });
+        let has_hours = list(claim, "supportingInfo")
+            .iter()
+            .any(|info| info.get("category").and_then(any_code) == Some("ventilation-hours"));
+        if ventilated && !has_hours {
+            out.add(&BV_00731, format!("{at}.supportingInfo"), "mechanical ventilation is billed but no ventilation-hours supporting information is given");
+        }
+    }
+
     // Parties: the provider is the sender, the insurer the receiver.
     if let Some(header) = header {
         for (field, license, rule) in [

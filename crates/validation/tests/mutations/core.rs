@@ -519,6 +519,18 @@ fn type_and_date_cases() -> Vec<Case> {
     let item = format!("{CLAIM}.item[0]");
     vec![
         case(
+            "BV-00731",
+            SHADOW,
+            format!("{CLAIM}.supportingInfo"),
+            "ventilation billed without its hours",
+            |b| {
+                let c = claim(b);
+                c["item"][1]["productOrService"]["coding"][0]["code"] = json!("92211-00-00");
+                // The sample records the hours; recode them as ICU hours (same value shape).
+                c["supportingInfo"][6]["category"]["coding"][0]["code"] = json!("icu-hours");
+            },
+        ),
+        case(
             "BV-00364",
             INST,
             format!("{CLAIM}.subType"),
