@@ -136,6 +136,40 @@ fn accepted(new: &NewClaim, id: Uuid, patient_id: Uuid, at: DateTime<Utc>) -> Cl
     }
 }
 
+/// Inserts claim lines, `(claim id, line)`, with multi-row statements kept under the bind
+/// parameter limit; evaluates to `Result<(), StoreError>`.
+macro_rules! insert_items {
+    ($conn:expr, $lines:expr) => {
+        async {
+            let conn = $conn;
+            let lines: &[(Uuid, &nphies::ClaimLine)] = $lines;
+            for chunk in lines.chunks(ITEM_ROWS_PER_STATEMENT) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO claim_items (claim_id, sequence, service_system, service_code, \
+                     service_display, quantity, unit_price, factor, tax, patient_share, net, \
+                     serviced) ",
+                );
+                q.push_values(chunk, |mut row, (claim_id, item)| {
+                    row.push_bind(*claim_id)
+                        .push_bind(item.sequence)
+                        .push_bind(item.service_system.clone())
+                        .push_bind(item.service_code.clone())
+                        .push_bind(item.service_display.clone())
+                        .push_bind(amount(item.quantity))
+                        .push_bind(amount(item.unit_price))
+                        .push_bind(amount(item.factor))
+                        .push_bind(amount(item.tax))
+                        .push_bind(amount(item.patient_share))
+                        .push_bind(amount(item.net))
+                        .push_bind(item.serviced.clone());
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok::<(), StoreError>(())
+        }
+    };
+}
+
 /// Writes one claim through `$conn` (a `&mut` connection inside an open transaction or
 /// savepoint) and evaluates to `Result<Written, StoreError>`. A macro rather than a function so
 /// that the same statements compile against SQLite and PostgreSQL connections without a wall of
@@ -257,28 +291,9 @@ macro_rules! write_claim {
                 Err(e) => return Err(e.into()),
             }
 
-            if !sub.items.is_empty() {
-                let mut items = QueryBuilder::new(
-                    "INSERT INTO claim_items (claim_id, sequence, service_system, service_code, \
-                     service_display, quantity, unit_price, factor, tax, patient_share, net, \
-                     serviced) ",
-                );
-                items.push_values(&sub.items, |mut row, item| {
-                    row.push_bind(claim_id)
-                        .push_bind(item.sequence)
-                        .push_bind(item.service_system.clone())
-                        .push_bind(item.service_code.clone())
-                        .push_bind(item.service_display.clone())
-                        .push_bind(amount(item.quantity))
-                        .push_bind(amount(item.unit_price))
-                        .push_bind(amount(item.factor))
-                        .push_bind(amount(item.tax))
-                        .push_bind(amount(item.patient_share))
-                        .push_bind(amount(item.net))
-                        .push_bind(item.serviced.clone());
-                });
-                items.build().execute(&mut *conn).await?;
-            }
+            let lines: Vec<(Uuid, &nphies::ClaimLine)> =
+                sub.items.iter().map(|line| (claim_id, line)).collect();
+            insert_items!(&mut *conn, &lines).await?;
 
             sqlx::query(
                 "INSERT INTO claim_events (claim_id, from_status, to_status, actor, note, at) \
@@ -602,28 +617,7 @@ macro_rules! write_batch {
                 for &i in &writing {
                     lines.extend(jobs[i].submission.items.iter().map(|l| (claim_ids[i], l)));
                 }
-                for chunk in lines.chunks(ITEM_ROWS_PER_STATEMENT) {
-                    let mut q = QueryBuilder::new(
-                        "INSERT INTO claim_items (claim_id, sequence, service_system, \
-                         service_code, service_display, quantity, unit_price, factor, tax, \
-                         patient_share, net, serviced) ",
-                    );
-                    q.push_values(chunk, |mut row, (claim_id, item)| {
-                        row.push_bind(*claim_id)
-                            .push_bind(item.sequence)
-                            .push_bind(item.service_system.clone())
-                            .push_bind(item.service_code.clone())
-                            .push_bind(item.service_display.clone())
-                            .push_bind(amount(item.quantity))
-                            .push_bind(amount(item.unit_price))
-                            .push_bind(amount(item.factor))
-                            .push_bind(amount(item.tax))
-                            .push_bind(amount(item.patient_share))
-                            .push_bind(amount(item.net))
-                            .push_bind(item.serviced.clone());
-                    });
-                    q.build().execute(&mut *conn).await?;
-                }
+                insert_items!(&mut *conn, &lines).await?;
 
                 let mut q = QueryBuilder::new(
                     "INSERT INTO claim_events (claim_id, from_status, to_status, actor, note, at) ",
