@@ -199,7 +199,18 @@ pub async fn submit(
     // and shown: NPHIES's own published samples predate some current profile requirements.
     let report = validation::validate(&body.value, chrono::Utc::now());
     if report.findings.iter().any(refuses) {
-        return Err(ApiError::Invalid(report.to_outcome()));
+        // Every finding, each saying whether it is one that refused the claim.
+        let mut outcome = report.to_outcome();
+        for (issue, finding) in outcome.issue.iter_mut().zip(&report.findings) {
+            issue.details = Some(nphies::IssueDetails {
+                text: if refuses(finding) {
+                    "refuses the claim".into()
+                } else {
+                    "does not refuse a claim; kept with it as a finding when it is accepted".into()
+                },
+            });
+        }
+        return Err(ApiError::Invalid(outcome));
     }
     let findings = report
         .findings

@@ -46,6 +46,15 @@ enum Outcome {
     NotJson(String),
 }
 
+/// "1 error", "2 errors".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn severity_label(severity: Severity) -> &'static str {
     match severity {
         Severity::Fatal => "fatal",
@@ -66,6 +75,10 @@ pub fn validate(paths: &[PathBuf], format: ReportFormat) -> ExitCode {
             eprintln!("claimlinc: cannot read {}: {e}", path.display());
             unreadable = true;
         }
+    }
+    if files.is_empty() && !unreadable {
+        eprintln!("claimlinc: no .json files under the given paths");
+        return ExitCode::from(2);
     }
     let mut results = Vec::new();
     for file in &files {
@@ -115,12 +128,18 @@ fn write_text(out: &mut impl Write, results: &[(&PathBuf, Outcome)]) -> std::io:
             Outcome::NotJson(why) => writeln!(out, "{}: invalid: {why}", file.display())?,
             Outcome::Checked(report) => {
                 let errors = report.errors().count();
-                let others = report.findings.len() - errors;
+                let warnings = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity() == Severity::Warning)
+                    .count();
                 let verdict = if errors > 0 { "invalid" } else { "valid" };
                 writeln!(
                     out,
-                    "{}: {verdict} ({errors} errors, {others} warnings)",
-                    file.display()
+                    "{}: {verdict} ({}, {})",
+                    file.display(),
+                    count(errors, "error"),
+                    count(warnings, "warning")
                 )?;
                 for f in &report.findings {
                     writeln!(

@@ -28,43 +28,36 @@ pub enum LogFormat {
 pub struct SettingArgs {
     /// TOML file with any of the settings below (keys: listen, data_dir, database_url,
     /// log_format, log_level, max_body_bytes, db_max_connections, shutdown_grace_secs).
-    #[arg(long, env = "CLAIMLINC_CONFIG", global = true, value_name = "FILE")]
+    #[arg(long, env = "CLAIMLINC_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Address to serve HTTP on [default: 127.0.0.1:8000].
-    #[arg(long, env = "CLAIMLINC_LISTEN", global = true, value_name = "ADDR",
+    #[arg(long, env = "CLAIMLINC_LISTEN", value_name = "ADDR",
           value_parser = parsed::<SocketAddr>("--listen / CLAIMLINC_LISTEN", "an address like 127.0.0.1:8000"))]
     pub listen: Option<SocketAddr>,
 
     /// Directory for the SQLite database and other local state [default: ./claimlinc-data].
-    #[arg(long, env = "CLAIMLINC_DATA_DIR", global = true, value_name = "DIR")]
+    #[arg(long, env = "CLAIMLINC_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
     /// postgres://user@host/db for PostgreSQL, or sqlite:PATH [default: SQLite in the data
     /// directory].
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        global = true,
-        value_name = "URL",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
     /// Log format, set by --log-format or CLAIMLINC_LOG_FORMAT [default: json].
-    #[arg(long, env = "CLAIMLINC_LOG_FORMAT", global = true, value_enum)]
+    #[arg(long, env = "CLAIMLINC_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
 
-    /// Log filter, e.g. `info` or `claimlinc=debug,sqlx=warn` [default: info].
-    #[arg(long, env = "CLAIMLINC_LOG", global = true, value_name = "FILTER")]
+    /// Log filter, e.g. `info` or `api=debug,sqlx=warn` [default: info,sqlx::postgres::notice=warn].
+    #[arg(long, env = "CLAIMLINC_LOG", value_name = "FILTER")]
     pub log_level: Option<String>,
 
     /// Largest accepted request body in bytes [default: 10485760, the NPHIES limit].
     #[arg(
         long,
         env = "CLAIMLINC_MAX_BODY_BYTES",
-        global = true,
-        value_name = "BYTES",
+                value_name = "BYTES",
         value_parser = parsed::<usize>("--max-body-bytes / CLAIMLINC_MAX_BODY_BYTES", "a whole number of bytes")
     )]
     pub max_body_bytes: Option<usize>,
@@ -73,8 +66,7 @@ pub struct SettingArgs {
     #[arg(
         long,
         env = "CLAIMLINC_DB_MAX_CONNECTIONS",
-        global = true,
-        value_name = "N",
+                value_name = "N",
         value_parser = parsed::<u32>("--db-max-connections / CLAIMLINC_DB_MAX_CONNECTIONS", "a whole number")
     )]
     pub db_max_connections: Option<u32>,
@@ -83,8 +75,7 @@ pub struct SettingArgs {
     #[arg(
         long,
         env = "CLAIMLINC_SHUTDOWN_GRACE_SECS",
-        global = true,
-        value_name = "SECS",
+                value_name = "SECS",
         value_parser = parsed::<u64>("--shutdown-grace-secs / CLAIMLINC_SHUTDOWN_GRACE_SECS", "a whole number of seconds")
     )]
     pub shutdown_grace_secs: Option<u64>,

@@ -24,8 +24,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
                   claim. With no configuration it runs on SQLite in ./claimlinc-data."
 )]
 struct Cli {
-    #[command(flatten)]
-    settings: SettingArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -33,9 +31,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the HTTP API (applies pending migrations first).
-    Serve,
+    Serve(SettingArgs),
     /// Apply pending database migrations and exit.
-    Migrate,
+    Migrate(SettingArgs),
     /// Validate NPHIES message bundles (files, or directories of .json files) against the rule
     /// catalogue. Exit 0: all valid; 1: some file has an error; 2: a path cannot be read.
     Validate {
@@ -57,7 +55,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Validate { paths, format } => return check::validate(paths, *format),
         Command::Rules { format } => return check::rules(*format),
-        Command::Serve | Command::Migrate => {}
+        Command::Serve(_) | Command::Migrate(_) => {}
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,7 +67,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = Settings::resolve(&cli.settings)?;
+    let args = match &cli.command {
+        Command::Serve(args) | Command::Migrate(args) => args,
+        Command::Validate { .. } | Command::Rules { .. } => return Ok(()),
+    };
+    let settings = Settings::resolve(args)?;
     init_logging(&settings)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -77,8 +79,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         match cli.command {
-            Command::Serve => serve(settings).await,
-            Command::Migrate => migrate(settings).await,
+            Command::Serve(_) => serve(settings).await,
+            Command::Migrate(_) => migrate(settings).await,
             Command::Validate { .. } | Command::Rules { .. } => Ok(()),
         }
     })

@@ -38,7 +38,6 @@ struct Process {
 
 async fn start(mut cmd: Command) -> Process {
     let mut child = cmd
-        .arg("serve")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -69,7 +68,7 @@ async fn start(mut cmd: Command) -> Process {
 
 fn server_command(db: &TestDb) -> Command {
     let mut cmd = claimlinc(db.data_dir());
-    cmd.args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
         .arg("--data-dir")
         .arg(db.data_dir());
     if let Some(url) = &db.url {
@@ -298,7 +297,7 @@ fn strings_in<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
 }
 
 async fn run_to_failure(mut cmd: Command) -> String {
-    let output = tokio::time::timeout(Duration::from_secs(60), cmd.arg("serve").output())
+    let output = tokio::time::timeout(Duration::from_secs(60), cmd.output())
         .await
         .expect("exits")
         .expect("runs");
@@ -311,6 +310,7 @@ async fn bad_settings_stop_the_start_and_name_the_setting() {
     let dir = tempfile::tempdir().unwrap();
 
     let mut cmd = claimlinc(dir.path());
+    cmd.arg("serve");
     cmd.env("CLAIMLINC_LISTEN", "nowhere");
     let err = run_to_failure(cmd).await;
     assert!(
@@ -319,6 +319,7 @@ async fn bad_settings_stop_the_start_and_name_the_setting() {
     );
 
     let mut cmd = claimlinc(dir.path());
+    cmd.arg("serve");
     cmd.env("DATABASE_URL", "mysql://db/claims");
     let err = run_to_failure(cmd).await;
     assert!(err.contains("DATABASE_URL"), "{err}");
@@ -329,16 +330,19 @@ async fn bad_settings_stop_the_start_and_name_the_setting() {
     )
     .unwrap();
     let mut cmd = claimlinc(dir.path());
+    cmd.arg("serve");
     cmd.args(["--config", "bad.toml"]);
     let err = run_to_failure(cmd).await;
     assert!(err.contains("port"), "{err}");
 
     let mut cmd = claimlinc(dir.path());
+    cmd.arg("serve");
     cmd.args(["--config", "missing.toml"]);
     let err = run_to_failure(cmd).await;
     assert!(err.contains("missing.toml"), "{err}");
 
     let mut cmd = claimlinc(dir.path());
+    cmd.arg("serve");
     cmd.env("CLAIMLINC_DB_MAX_CONNECTIONS", "many");
     let err = run_to_failure(cmd).await;
     assert!(
@@ -348,6 +352,7 @@ async fn bad_settings_stop_the_start_and_name_the_setting() {
 
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let mut cmd = claimlinc(dir.path());
+    cmd.arg("serve");
     cmd.args(["--listen", &busy.local_addr().unwrap().to_string()]);
     let err = run_to_failure(cmd).await;
     assert!(
@@ -358,6 +363,7 @@ async fn bad_settings_stop_the_start_and_name_the_setting() {
     let file = dir.path().join("a-file");
     std::fs::write(&file, "").unwrap();
     let mut cmd = claimlinc(dir.path());
+    cmd.arg("serve");
     cmd.arg("--data-dir").arg(&file);
     let err = run_to_failure(cmd).await;
     assert!(err.contains("--data-dir"), "{err}");
@@ -390,7 +396,9 @@ async fn serve_with_no_configuration_uses_the_documented_defaults() {
         panic!("this test needs 127.0.0.1:8000, the default address, to be free");
     }
     let dir = tempfile::tempdir().unwrap();
-    let server = start(claimlinc(dir.path())).await;
+    let mut cmd = claimlinc(dir.path());
+    cmd.arg("serve");
+    let server = start(cmd).await;
     assert_eq!(server.addr, "127.0.0.1:8000");
     assert!(dir.path().join("claimlinc-data/claimlinc.db").exists());
     let bytes = std::fs::read(fixtures().join(PROFESSIONAL_CLAIM)).unwrap();
@@ -433,7 +441,7 @@ async fn validate_command_reports_and_exits_by_outcome() {
     // 0: valid; the report says so.
     let (code, out, _) = run(vec!["validate".into(), valid.clone().into()]).await;
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("valid (0 errors"), "{out}");
+    assert!(out.contains("valid (0 errors, 0 warnings)"), "{out}");
 
     // 1: any error; each finding with its rule id and path.
     let (code, out, _) = run(vec![
@@ -499,6 +507,11 @@ async fn validate_command_reports_and_exits_by_outcome() {
     assert!(err.contains("no/such/file.json"), "{err}");
     let (code, _, _) = run(vec!["validate".into()]).await;
     assert_eq!(code, Some(2));
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, _, err) = run(vec!["validate".into(), empty.into()]).await;
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no .json files"), "{err}");
     let (code, _, _) = run(vec![
         "validate".into(),
         "--format".into(),
@@ -524,4 +537,25 @@ async fn rules_command_prints_the_catalogue() {
         .unwrap();
     let docs = std::fs::read_to_string(fixtures().join("../../../docs/rules.md")).unwrap();
     assert_eq!(String::from_utf8_lossy(&markdown.stdout), docs);
+}
+
+#[tokio::test]
+async fn offline_tools_ignore_server_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = claimlinc(dir.path());
+    cmd.env("CLAIMLINC_LISTEN", "bogus")
+        .env("DATABASE_URL", "mysql://x")
+        .arg("rules");
+    let output = cmd.output().await.unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let help = claimlinc(dir.path())
+        .args(["validate", "--help"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("--listen"));
 }

@@ -13,5 +13,5 @@ pub use message::{
     ClaimEvent, ClaimLine, ClaimSubmission, ClaimType, ClaimUse, PatientRecord, Problem,
     canonical_json, outcome_of, parse_bundle,
 };
-pub use outcome::{IssueCode, OperationOutcome, OutcomeIssue, Severity};
+pub use outcome::{IssueCode, IssueDetails, OperationOutcome, OutcomeIssue, Severity};
 pub use resources::{Bundle, Resource};

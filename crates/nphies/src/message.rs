@@ -45,6 +45,7 @@ pub fn outcome_of(problems: &[Problem]) -> OperationOutcome {
             .map(|p| OutcomeIssue {
                 severity: Severity::Error,
                 code: p.code,
+                details: None,
                 diagnostics: p.message.clone(),
                 expression: vec![p.expression.clone()],
             })

@@ -41,9 +41,18 @@ pub enum IssueCode {
 pub struct OutcomeIssue {
     pub severity: Severity,
     pub code: IssueCode,
+    /// Further detail; ClaimLinc says here whether a finding refused the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<IssueDetails>,
     pub diagnostics: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expression: Vec<String>,
+}
+
+/// `OperationOutcome.issue.details`: a CodeableConcept of which ClaimLinc uses the text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssueDetails {
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +79,7 @@ impl OperationOutcome {
         OperationOutcome::new(vec![OutcomeIssue {
             severity: Severity::Error,
             code,
+            details: None,
             diagnostics: diagnostics.into(),
             expression: expression.into_iter().collect(),
         }])
@@ -80,6 +90,7 @@ impl OperationOutcome {
         OperationOutcome::new(vec![OutcomeIssue {
             severity: Severity::Information,
             code: IssueCode::Processing,
+            details: None,
             diagnostics: diagnostics.into(),
             expression: Vec::new(),
         }])

@@ -66,6 +66,7 @@ impl Report {
                 .map(|f| OutcomeIssue {
                     severity: f.severity(),
                     code: f.rule.group.issue_code(),
+                    details: None,
                     diagnostics: format!("{}: {}", f.rule.id, f.message),
                     expression: vec![f.expression.clone()],
                 })
