@@ -222,7 +222,10 @@ pub async fn submit(
             message: f.message.clone(),
         })
         .collect();
-    let sha = hex(&Sha256::digest(canonical_json(&body.value).as_bytes()));
+    let sha = format!(
+        "{:x}",
+        Sha256::digest(canonical_json(&body.value).as_bytes())
+    );
     // A body of the wrong shape cannot be read (400); a readable resource that is not a
     // message bundle is understood but refused (422).
     let bundle = parse_bundle(body.value).map_err(|p| match p.code {
@@ -271,14 +274,6 @@ pub async fn submit(
         response.headers_mut().insert(header::LOCATION, value);
     }
     Ok(response)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// Whether a finding refuses a claim at `POST /claims`.

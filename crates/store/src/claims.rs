@@ -193,7 +193,7 @@ impl Store {
     /// A claim's summary.
     pub async fn claim(&self, id: Uuid) -> Result<Option<ClaimRecord>, StoreError> {
         let sql = format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE id = $1");
-        on_pool!(self, reader, |pool, _begin| {
+        on_pool!(self, |pool| {
             Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(id)
                 .fetch_optional(pool)
@@ -206,7 +206,7 @@ impl Store {
         let Some(claim) = self.claim(id).await? else {
             return Ok(None);
         };
-        on_pool!(self, reader, |pool, _begin| {
+        on_pool!(self, |pool| {
             let items: Vec<ClaimItem> = sqlx::query_as(
                 "SELECT sequence, service_system, service_code, service_display, quantity, \
                  unit_price, factor, tax, patient_share, net, serviced \
@@ -232,7 +232,7 @@ impl Store {
 
     /// The bundle a claim arrived in, as stored.
     pub async fn claim_bundle(&self, id: Uuid) -> Result<Option<Box<RawValue>>, StoreError> {
-        on_pool!(self, reader, |pool, _begin| {
+        on_pool!(self, |pool| {
             let row: Option<(Json<Box<RawValue>>,)> =
                 sqlx::query_as("SELECT bundle FROM claims WHERE id = $1")
                     .bind(id)
@@ -246,7 +246,7 @@ impl Store {
     /// while new claims arrive).
     pub async fn list_claims(&self, filter: &ClaimFilter) -> Result<ClaimPage, StoreError> {
         let limit = filter.limit.clamp(1, 1000);
-        let mut claims: Vec<ClaimRecord> = on_pool!(self, reader, |pool, _begin| {
+        let mut claims: Vec<ClaimRecord> = on_pool!(self, |pool| {
             let mut q =
                 QueryBuilder::new(format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE 1 = 1"));
             if let Some(status) = filter.status {

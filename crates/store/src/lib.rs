@@ -33,24 +33,18 @@ pub const PG_SCHEMA: &str = "healthcare";
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Runs `$body` with `$pool` bound to the right pool of whichever engine `$store` is.
-/// `$role` is `reader` or `writer`; on PostgreSQL both are the one pool. `$begin` is bound to
-/// the statement that opens a write transaction: SQLite takes its write lock up front
-/// (`BEGIN IMMEDIATE`) so a transaction never fails half-way on a lock upgrade. (Claim
-/// submissions do not use it: they have their own path, see `submit`.)
+/// Runs `$body` with `$pool` bound to the read pool of whichever engine `$store` is (SQLite's
+/// readers, or PostgreSQL's one pool). The body is compiled once per engine, so a query is
+/// written once. Writes go through the committer instead (see `submit`).
 macro_rules! on_pool {
-    ($store:expr, $role:ident, |$pool:ident, $begin:ident| $body:expr) => {
+    ($store:expr, |$pool:ident| $body:expr) => {
         match $store {
             $crate::Store::Sqlite(db) => {
-                let $pool = &db.$role;
-                #[allow(unused_variables)]
-                let $begin = "BEGIN IMMEDIATE";
+                let $pool = &db.reader;
                 $body
             }
             $crate::Store::Postgres(db) => {
                 let $pool = &db.pool;
-                #[allow(unused_variables)]
-                let $begin = "BEGIN";
                 $body
             }
         }
@@ -284,7 +278,7 @@ impl Store {
 
     /// Succeeds when the database answers a query.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        on_pool!(self, reader, |pool, _begin| {
+        on_pool!(self, |pool| {
             sqlx::query("SELECT 1").execute(pool).await?;
         });
         Ok(())

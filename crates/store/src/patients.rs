@@ -23,7 +23,7 @@ pub struct PatientRecord {
 
 impl Store {
     pub async fn patient(&self, id: Uuid) -> Result<Option<PatientRecord>, StoreError> {
-        on_pool!(self, reader, |pool, _begin| {
+        on_pool!(self, |pool| {
             Ok(sqlx::query_as(
                 "SELECT id, identifier_system, identifier_value, identifier_type, name_en, \
                  name_ar, birth_date, gender, mobile, email, created_at, updated_at \

@@ -801,20 +801,33 @@ fn all_failed(n: usize, err: &StoreError) -> Vec<Result<Written, StoreError>> {
         .collect()
 }
 
+/// Writes and commits the whole batch in one transaction opened with `$begin`; evaluates to the
+/// answers, or to `None` (everything rolled back) when the batch must be written claim by claim.
+macro_rules! whole_batch {
+    ($pool:expr, $begin:expr, $claims:expr) => {{
+        let attempt: Result<Vec<Result<Written, StoreError>>, StoreError> = async {
+            let mut tx = $pool.begin_with($begin).await?;
+            let results = write_batch!(&mut *tx, $claims).await?;
+            tx.commit().await?;
+            Ok(results)
+        }
+        .await;
+        match attempt {
+            Ok(results) => Some(results),
+            Err(err) => {
+                tracing::debug!(error = %err, "batch failed; writing claim by claim");
+                None
+            }
+        }
+    }};
+}
+
 async fn commit_sqlite(
     pool: &SqlitePool,
     claims: &[&NewClaim],
 ) -> Vec<Result<Written, StoreError>> {
-    let fast: Result<Vec<Result<Written, StoreError>>, StoreError> = async {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let results = write_batch!(&mut *tx, claims).await?;
-        tx.commit().await?;
-        Ok(results)
-    }
-    .await;
-    match fast {
-        Ok(results) => return results,
-        Err(err) => tracing::debug!(error = %err, "batch failed; writing claim by claim"),
+    if let Some(results) = whole_batch!(pool, "BEGIN IMMEDIATE", claims) {
+        return results;
     }
     // Claim by claim, each in a savepoint, still one commit.
     let mut results = Vec::with_capacity(claims.len());
@@ -842,16 +855,8 @@ async fn commit_sqlite(
 }
 
 async fn commit_postgres(pool: &PgPool, claims: &[&NewClaim]) -> Vec<Result<Written, StoreError>> {
-    let fast: Result<Vec<Result<Written, StoreError>>, StoreError> = async {
-        let mut tx = pool.begin().await?;
-        let results = write_batch!(&mut *tx, claims).await?;
-        tx.commit().await?;
-        Ok(results)
-    }
-    .await;
-    match fast {
-        Ok(results) => return results,
-        Err(err) => tracing::debug!(error = %err, "batch failed; writing claim by claim"),
+    if let Some(results) = whole_batch!(pool, "BEGIN", claims) {
+        return results;
     }
     let mut results = Vec::with_capacity(claims.len());
     for claim in claims {
